@@ -35,9 +35,34 @@ type RequestRecord struct {
 	// SHA-256 over the canonical create body, to detect idempotency-key reuse.
 	BodySha256 []byte `protobuf:"bytes,3,opt,name=body_sha256,json=bodySha256,proto3" json:"body_sha256,omitempty"`
 	// The key that created it.
-	CreatedBy     string `protobuf:"bytes,4,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CreatedBy string `protobuf:"bytes,4,opt,name=created_by,json=createdBy,proto3" json:"created_by,omitempty"`
+	// Set by CancelRequest: tasks that have not started a destructive step are
+	// cancelled, and none starts one afterwards.
+	CancelRequested bool `protobuf:"varint,5,opt,name=cancel_requested,json=cancelRequested,proto3" json:"cancel_requested,omitempty"`
+	// Set once a terminal request was finalised (access package built, subject
+	// data purged where allowed). Cleared by RetryRequest.
+	Finalized bool `protobuf:"varint,6,opt,name=finalized,proto3" json:"finalized,omitempty"`
+	// How many of the request's tasks are in each dsar.v1.TaskState (keyed by
+	// the enum number), maintained with every task write so that the request
+	// state is derived without reading every task.
+	TaskStateCounts map[int32]int32 `protobuf:"bytes,7,rep,name=task_state_counts,json=taskStateCounts,proto3" json:"task_state_counts,omitempty" protobuf_key:"varint,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
+	// The W3C trace id (16 bytes) and span id (8 bytes) of the call that created
+	// the request: task spans are its children, so the API call and the Mautic
+	// calls it causes share one trace.
+	TraceId []byte `protobuf:"bytes,8,opt,name=trace_id,json=traceId,proto3" json:"trace_id,omitempty"`
+	// See trace_id.
+	SpanId []byte `protobuf:"bytes,9,opt,name=span_id,json=spanId,proto3" json:"span_id,omitempty"`
+	// The idempotency scope ("operator" or "customer:" + customer id) the key
+	// was recorded under, if any.
+	IdempotencyScope string `protobuf:"bytes,10,opt,name=idempotency_scope,json=idempotencyScope,proto3" json:"idempotency_scope,omitempty"`
+	// The full keyed hash of the normalised subject email, for the
+	// active_subjects guard (request.subject_ref is its first 16 characters).
+	SubjectKey string `protobuf:"bytes,11,opt,name=subject_key,json=subjectKey,proto3" json:"subject_key,omitempty"`
+	// When the sealed subject of a terminal request with failed tasks (kept so
+	// that RetryRequest can run) is purged at the latest.
+	SubjectPurgeTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=subject_purge_time,json=subjectPurgeTime,proto3" json:"subject_purge_time,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *RequestRecord) Reset() {
@@ -96,6 +121,62 @@ func (x *RequestRecord) GetCreatedBy() string {
 		return x.CreatedBy
 	}
 	return ""
+}
+
+func (x *RequestRecord) GetCancelRequested() bool {
+	if x != nil {
+		return x.CancelRequested
+	}
+	return false
+}
+
+func (x *RequestRecord) GetFinalized() bool {
+	if x != nil {
+		return x.Finalized
+	}
+	return false
+}
+
+func (x *RequestRecord) GetTaskStateCounts() map[int32]int32 {
+	if x != nil {
+		return x.TaskStateCounts
+	}
+	return nil
+}
+
+func (x *RequestRecord) GetTraceId() []byte {
+	if x != nil {
+		return x.TraceId
+	}
+	return nil
+}
+
+func (x *RequestRecord) GetSpanId() []byte {
+	if x != nil {
+		return x.SpanId
+	}
+	return nil
+}
+
+func (x *RequestRecord) GetIdempotencyScope() string {
+	if x != nil {
+		return x.IdempotencyScope
+	}
+	return ""
+}
+
+func (x *RequestRecord) GetSubjectKey() string {
+	if x != nil {
+		return x.SubjectKey
+	}
+	return ""
+}
+
+func (x *RequestRecord) GetSubjectPurgeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SubjectPurgeTime
+	}
+	return nil
 }
 
 // SubjectData is the plaintext sealed into RequestRecord.sealed_subject.
@@ -314,14 +395,27 @@ var File_dsar_storage_v1_requests_proto protoreflect.FileDescriptor
 
 const file_dsar_storage_v1_requests_proto_rawDesc = "" +
 	"\n" +
-	"\x1edsar/storage/v1/requests.proto\x12\x0fdsar.storage.v1\x1a\x15dsar/v1/request.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa2\x01\n" +
+	"\x1edsar/storage/v1/requests.proto\x12\x0fdsar.storage.v1\x1a\x15dsar/v1/request.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdc\x04\n" +
 	"\rRequestRecord\x12*\n" +
 	"\arequest\x18\x01 \x01(\v2\x10.dsar.v1.RequestR\arequest\x12%\n" +
 	"\x0esealed_subject\x18\x02 \x01(\fR\rsealedSubject\x12\x1f\n" +
 	"\vbody_sha256\x18\x03 \x01(\fR\n" +
 	"bodySha256\x12\x1d\n" +
 	"\n" +
-	"created_by\x18\x04 \x01(\tR\tcreatedBy\"\xbc\x01\n" +
+	"created_by\x18\x04 \x01(\tR\tcreatedBy\x12)\n" +
+	"\x10cancel_requested\x18\x05 \x01(\bR\x0fcancelRequested\x12\x1c\n" +
+	"\tfinalized\x18\x06 \x01(\bR\tfinalized\x12_\n" +
+	"\x11task_state_counts\x18\a \x03(\v23.dsar.storage.v1.RequestRecord.TaskStateCountsEntryR\x0ftaskStateCounts\x12\x19\n" +
+	"\btrace_id\x18\b \x01(\fR\atraceId\x12\x17\n" +
+	"\aspan_id\x18\t \x01(\fR\x06spanId\x12+\n" +
+	"\x11idempotency_scope\x18\n" +
+	" \x01(\tR\x10idempotencyScope\x12\x1f\n" +
+	"\vsubject_key\x18\v \x01(\tR\n" +
+	"subjectKey\x12H\n" +
+	"\x12subject_purge_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10subjectPurgeTime\x1aB\n" +
+	"\x14TaskStateCountsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\x05R\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x05R\x05value:\x028\x01\"\xbc\x01\n" +
 	"\vSubjectData\x12\x14\n" +
 	"\x05email\x18\x01 \x01(\tR\x05email\x12U\n" +
 	"\rrectification\x18\x02 \x03(\v2/.dsar.storage.v1.SubjectData.RectificationEntryR\rrectification\x1a@\n" +
@@ -360,31 +454,34 @@ func file_dsar_storage_v1_requests_proto_rawDescGZIP() []byte {
 	return file_dsar_storage_v1_requests_proto_rawDescData
 }
 
-var file_dsar_storage_v1_requests_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_dsar_storage_v1_requests_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_dsar_storage_v1_requests_proto_goTypes = []any{
 	(*RequestRecord)(nil),         // 0: dsar.storage.v1.RequestRecord
 	(*SubjectData)(nil),           // 1: dsar.storage.v1.SubjectData
 	(*JournalEntry)(nil),          // 2: dsar.storage.v1.JournalEntry
 	(*TaskRecord)(nil),            // 3: dsar.storage.v1.TaskRecord
-	nil,                           // 4: dsar.storage.v1.SubjectData.RectificationEntry
-	nil,                           // 5: dsar.storage.v1.JournalEntry.FactsEntry
-	(*v1.Request)(nil),            // 6: dsar.v1.Request
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(*v1.Task)(nil),               // 8: dsar.v1.Task
+	nil,                           // 4: dsar.storage.v1.RequestRecord.TaskStateCountsEntry
+	nil,                           // 5: dsar.storage.v1.SubjectData.RectificationEntry
+	nil,                           // 6: dsar.storage.v1.JournalEntry.FactsEntry
+	(*v1.Request)(nil),            // 7: dsar.v1.Request
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(*v1.Task)(nil),               // 9: dsar.v1.Task
 }
 var file_dsar_storage_v1_requests_proto_depIdxs = []int32{
-	6, // 0: dsar.storage.v1.RequestRecord.request:type_name -> dsar.v1.Request
-	4, // 1: dsar.storage.v1.SubjectData.rectification:type_name -> dsar.storage.v1.SubjectData.RectificationEntry
-	7, // 2: dsar.storage.v1.JournalEntry.time:type_name -> google.protobuf.Timestamp
-	5, // 3: dsar.storage.v1.JournalEntry.facts:type_name -> dsar.storage.v1.JournalEntry.FactsEntry
-	8, // 4: dsar.storage.v1.TaskRecord.task:type_name -> dsar.v1.Task
-	2, // 5: dsar.storage.v1.TaskRecord.journal:type_name -> dsar.storage.v1.JournalEntry
-	7, // 6: dsar.storage.v1.TaskRecord.not_before:type_name -> google.protobuf.Timestamp
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	7, // 0: dsar.storage.v1.RequestRecord.request:type_name -> dsar.v1.Request
+	4, // 1: dsar.storage.v1.RequestRecord.task_state_counts:type_name -> dsar.storage.v1.RequestRecord.TaskStateCountsEntry
+	8, // 2: dsar.storage.v1.RequestRecord.subject_purge_time:type_name -> google.protobuf.Timestamp
+	5, // 3: dsar.storage.v1.SubjectData.rectification:type_name -> dsar.storage.v1.SubjectData.RectificationEntry
+	8, // 4: dsar.storage.v1.JournalEntry.time:type_name -> google.protobuf.Timestamp
+	6, // 5: dsar.storage.v1.JournalEntry.facts:type_name -> dsar.storage.v1.JournalEntry.FactsEntry
+	9, // 6: dsar.storage.v1.TaskRecord.task:type_name -> dsar.v1.Task
+	2, // 7: dsar.storage.v1.TaskRecord.journal:type_name -> dsar.storage.v1.JournalEntry
+	8, // 8: dsar.storage.v1.TaskRecord.not_before:type_name -> google.protobuf.Timestamp
+	9, // [9:9] is the sub-list for method output_type
+	9, // [9:9] is the sub-list for method input_type
+	9, // [9:9] is the sub-list for extension type_name
+	9, // [9:9] is the sub-list for extension extendee
+	0, // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_dsar_storage_v1_requests_proto_init() }
@@ -398,7 +495,7 @@ func file_dsar_storage_v1_requests_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_dsar_storage_v1_requests_proto_rawDesc), len(file_dsar_storage_v1_requests_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
