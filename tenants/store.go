@@ -121,11 +121,12 @@ func (s *Store) Update(ctx context.Context, op string, fn func(tx *bolt.Tx) erro
 	return s.run(ctx, op, true, fn)
 }
 
-func (s *Store) run(ctx context.Context, op string, write bool, fn func(tx *bolt.Tx) error) error {
+func (s *Store) run(ctx context.Context, op string, write bool, fn func(tx *bolt.Tx) error, attrs ...attribute.KeyValue) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	_, span := tracer.Start(ctx, "tenants."+op, trace.WithAttributes(attribute.Bool("db.write", write)))
+	attrs = append(attrs, attribute.Bool("db.write", write))
+	_, span := tracer.Start(ctx, "tenants."+op, trace.WithAttributes(attrs...))
 	defer span.End()
 	var err error
 	if write {
