@@ -1,5 +1,3 @@
-// Package authn turns a bearer key into a Principal and carries it in the
-// context; it knows nothing about storage beyond the KeyStore interface.
 package authn
 
 import (
