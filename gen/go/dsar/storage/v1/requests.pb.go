@@ -61,8 +61,10 @@ type RequestRecord struct {
 	// When the sealed subject of a terminal request with failed tasks (kept so
 	// that RetryRequest can run) is purged at the latest.
 	SubjectPurgeTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=subject_purge_time,json=subjectPurgeTime,proto3" json:"subject_purge_time,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The creating call's W3C trace flags (bit 0: sampled).
+	TraceFlags    uint32 `protobuf:"varint,13,opt,name=trace_flags,json=traceFlags,proto3" json:"trace_flags,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RequestRecord) Reset() {
@@ -177,6 +179,13 @@ func (x *RequestRecord) GetSubjectPurgeTime() *timestamppb.Timestamp {
 		return x.SubjectPurgeTime
 	}
 	return nil
+}
+
+func (x *RequestRecord) GetTraceFlags() uint32 {
+	if x != nil {
+		return x.TraceFlags
+	}
+	return 0
 }
 
 // SubjectData is the plaintext sealed into RequestRecord.sealed_subject.
@@ -395,7 +404,7 @@ var File_dsar_storage_v1_requests_proto protoreflect.FileDescriptor
 
 const file_dsar_storage_v1_requests_proto_rawDesc = "" +
 	"\n" +
-	"\x1edsar/storage/v1/requests.proto\x12\x0fdsar.storage.v1\x1a\x15dsar/v1/request.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdc\x04\n" +
+	"\x1edsar/storage/v1/requests.proto\x12\x0fdsar.storage.v1\x1a\x15dsar/v1/request.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfd\x04\n" +
 	"\rRequestRecord\x12*\n" +
 	"\arequest\x18\x01 \x01(\v2\x10.dsar.v1.RequestR\arequest\x12%\n" +
 	"\x0esealed_subject\x18\x02 \x01(\fR\rsealedSubject\x12\x1f\n" +
@@ -412,7 +421,9 @@ const file_dsar_storage_v1_requests_proto_rawDesc = "" +
 	" \x01(\tR\x10idempotencyScope\x12\x1f\n" +
 	"\vsubject_key\x18\v \x01(\tR\n" +
 	"subjectKey\x12H\n" +
-	"\x12subject_purge_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10subjectPurgeTime\x1aB\n" +
+	"\x12subject_purge_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10subjectPurgeTime\x12\x1f\n" +
+	"\vtrace_flags\x18\r \x01(\rR\n" +
+	"traceFlags\x1aB\n" +
 	"\x14TaskStateCountsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\x05R\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x05R\x05value:\x028\x01\"\xbc\x01\n" +

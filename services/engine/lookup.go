@@ -1,0 +1,129 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	storagev1 "github.com/mautic-dsar/mautic-dsar/gen/go/dsar/storage/v1"
+	dsarv1 "github.com/mautic-dsar/mautic-dsar/gen/go/dsar/v1"
+	"github.com/mautic-dsar/mautic-dsar/services/mautic"
+)
+
+// lookup finds the subject's contacts by exact email and decides: none is
+// NOT_FOUND, a dry run ends with its plan, several for a destructive type
+// wait for confirmation (unless confirmed ones still all match).
+func (x *exec) lookup(ctx context.Context) error {
+	contacts, err := x.conn.FindByEmail(ctx, x.email)
+	if err != nil {
+		return err
+	}
+	ids := contactIDs(contacts)
+	r := x.req.GetRequest()
+	n := len(ids)
+	x.span.SetAttributes(matchCountAttr(n))
+	err = x.write(ctx, func(tx *bolt.Tx, req *storagev1.RequestRecord, t *storagev1.TaskRecord) error {
+		x.note(t, stepLookup, ids, map[string]string{"match_count": itoa(n)})
+		t.Task.MatchCount = int32(n)
+		t.Task.Candidates = nil
+		if n > 1 || (r.GetDryRun() && n > 0) {
+			t.Task.Candidates = candidates(contacts)
+		}
+		if n > 0 {
+			if err := x.event(ctx, tx, dsarv1.AuditEventType_AUDIT_EVENT_TYPE_SUBJECT_MATCHED, ids,
+				map[string]string{"match_count": itoa(n)}); err != nil {
+				return err
+			}
+		}
+		confirmed := t.GetConfirmedContactIds()
+		switch {
+		case n == 0:
+			return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_NOT_FOUND, dsarv1.Verification_VERIFICATION_UNSPECIFIED, nil)
+		case r.GetDryRun():
+			t.Task.Actions = x.plan(contacts)
+			return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_SUCCEEDED, dsarv1.Verification_VERIFICATION_UNSPECIFIED, nil)
+		case n > 1 && needsConfirmation(r.GetType()) && !(len(confirmed) > 0 && subset(confirmed, ids)):
+			t.ConfirmedContactIds = nil
+			st := taskStatus(codes.FailedPrecondition, dsarv1.ErrorReason_ERROR_REASON_SUBJECT_AMBIGUOUS,
+				itoa(n)+" contacts match the subject exactly; nothing was changed. Confirm the contacts to act on.",
+				map[string]string{"match_count": itoa(n)})
+			return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_NEEDS_CONFIRMATION, dsarv1.Verification_VERIFICATION_UNSPECIFIED, st)
+		}
+		return nil
+	})
+	if err == nil {
+		x.contacts = contacts
+	}
+	return err
+}
+
+// plan is what a task would do to contacts (dry run).
+func (x *exec) plan(contacts []mautic.Contact) []*dsarv1.PlannedAction {
+	r := x.req.GetRequest()
+	action, detail := "none", ""
+	switch r.GetType() {
+	case dsarv1.RequestType_REQUEST_TYPE_ERASURE:
+		action, detail = "delete", "delete the contact, then verify it is gone"
+		if r.GetErasureMode() == dsarv1.ErasureMode_ERASURE_MODE_PSEUDONYMIZE {
+			action, detail = "pseudonymize", "replace personal fields with keyed pseudonyms, set do-not-contact on email"
+		}
+	case dsarv1.RequestType_REQUEST_TYPE_ACCESS:
+		action, detail = "export", "export profile, activity, notes, devices, companies, segments and campaigns"
+	case dsarv1.RequestType_REQUEST_TYPE_RECTIFICATION:
+		action, detail = "rectify", "set fields: "+strings.Join(r.GetRectificationFields(), ", ")
+	case dsarv1.RequestType_REQUEST_TYPE_RESTRICTION:
+		action, detail = "restrict", "do-not-contact on email and sms"
+	}
+	if len(contacts) > 1 && needsConfirmation(r.GetType()) {
+		action, detail = "none", "more than one contact matches: the task would wait for confirmation before "+action
+	}
+	out := make([]*dsarv1.PlannedAction, 0, len(contacts))
+	for _, c := range contacts {
+		out = append(out, &dsarv1.PlannedAction{ContactId: c.ID, Action: action, Detail: detail})
+	}
+	return out
+}
+
+func contactIDs(cs []mautic.Contact) []int64 {
+	ids := make([]int64, 0, len(cs))
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return slices.Compact(ids)
+}
+
+func candidates(cs []mautic.Contact) []*dsarv1.Candidate {
+	out := make([]*dsarv1.Candidate, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, &dsarv1.Candidate{
+			ContactId: c.ID, DateAdded: ts(c.DateAdded), DateModified: ts(c.DateModified), LastActive: ts(c.LastActive),
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].GetContactId() < out[j].GetContactId() })
+	return out
+}
+
+func ts(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+// subset reports whether every id of a is in b.
+func subset(a, b []int64) bool {
+	in := idSet(b)
+	for _, id := range a {
+		if !in[id] {
+			return false
+		}
+	}
+	return true
+}
