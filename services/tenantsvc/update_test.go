@@ -47,7 +47,7 @@ func TestUpdateTenant(t *testing.T) {
 				}
 			}},
 		{name: "mask clears labels, resets defaults", in: &dsarv1.UpdateTenantRequest{UpdateMask: mask("labels", "maxConcurrency", "call_timeout", "displayName")},
-			audits: []dsarv1.AuditEventType{dsarv1.AuditEventType_AUDIT_EVENT_TYPE_TENANT_UPDATED}, fields: "displayName,labels,maxConcurrency" /* callTimeout already 30s */,
+			audits: []dsarv1.AuditEventType{dsarv1.AuditEventType_AUDIT_EVENT_TYPE_TENANT_UPDATED}, fields: "displayName,labels,maxConcurrency", /* callTimeout already 30s */
 			check: func(t *testing.T, tn *dsarv1.Tenant) {
 				if len(tn.Labels) != 0 || tn.MaxConcurrency != 4 || tn.CallTimeout.AsDuration() != 30*time.Second || tn.DisplayName != "acme-eu" {
 					t.Errorf("tenant = %v", tn)
