@@ -54,6 +54,8 @@ func pseudonymPatch(fields map[string]any, pseudonym string) (map[string]any, []
 		names = append(names, a)
 	}
 	sort.Strings(names)
+	// PATCH ignores empty values unless asked to overwrite with them.
+	patch["overwriteWithBlank"] = true
 	return patch, names
 }
 
