@@ -103,7 +103,7 @@ type settableClock struct {
 	t  time.Time
 }
 
-func (c *settableClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *settableClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *settableClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // TestRealSequence replays the capture of a live Mautic 5.1.0 against one
