@@ -65,7 +65,6 @@ func TestEraseExactMatching(t *testing.T) {
 	}
 }
 
-
 // TestAmbiguousConfirm: two exact matches stop the erasure until a human
 // confirms which contact to erase; only that one is deleted.
 func TestAmbiguousConfirm(t *testing.T) {
