@@ -1,0 +1,5 @@
+//go:build race
+
+package mautic_test
+
+const raceEnabled = true
