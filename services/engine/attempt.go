@@ -87,7 +87,7 @@ func (e *Engine) attempt(ctx context.Context, ref taskRef) (bool, time.Duration)
 
 // execute runs the steps under an "engine.task" span that is a child of the
 // creating call's span.
-func (e *Engine) execute(ctx context.Context, x *exec) error {
+func (e *Engine) execute(ctx context.Context, x *job) error {
 	sctx := ctx
 	if sc := x.parentSpan(); sc.IsValid() {
 		sctx = trace.ContextWithRemoteSpanContext(ctx, sc)
@@ -109,7 +109,7 @@ func (e *Engine) execute(ctx context.Context, x *exec) error {
 }
 
 // outcome records how an attempt ended and decides about a re-run.
-func (e *Engine) outcome(ctx context.Context, ref taskRef, x *exec, err error) (bool, time.Duration) {
+func (e *Engine) outcome(ctx context.Context, ref taskRef, x *job, err error) (bool, time.Duration) {
 	switch {
 	case err == nil || errors.Is(err, errStop) || errors.Is(err, errFenced):
 		e.breakers.success(ref.tenantID)
@@ -155,7 +155,7 @@ func (e *Engine) outcome(ctx context.Context, ref taskRef, x *exec, err error) (
 }
 
 // fail marks the task FAILED with st.
-func (e *Engine) fail(ctx context.Context, ref taskRef, x *exec, st *statuspb.Status) {
+func (e *Engine) fail(ctx context.Context, ref taskRef, x *job, st *statuspb.Status) {
 	var fence int32
 	if x != nil {
 		fence = x.attempt
@@ -170,7 +170,7 @@ func (e *Engine) fail(ctx context.Context, ref taskRef, x *exec, st *statuspb.St
 }
 
 // retryAt marks the task RETRYING until next and asks for a re-run then.
-func (e *Engine) retryAt(ctx context.Context, ref taskRef, x *exec, next time.Time, st *statuspb.Status) (bool, time.Duration) {
+func (e *Engine) retryAt(ctx context.Context, ref taskRef, x *job, next time.Time, st *statuspb.Status) (bool, time.Duration) {
 	fence := int32(0)
 	if x != nil {
 		fence = x.attempt
@@ -209,8 +209,8 @@ func (e *Engine) afterWrite(ctx context.Context, requestID string, res writeResu
 // prepare loads what an attempt needs: the subject, the tenant and a
 // connection to its Mautic. Failures here are permanent (the tenant is
 // gone, the subject data was purged) or store errors (retried).
-func (e *Engine) prepare(ctx context.Context, ref taskRef, req *storagev1.RequestRecord, t *storagev1.TaskRecord) (*exec, error) {
-	x := &exec{e: e, ref: ref, req: req, t: t, j: journalOf(t)}
+func (e *Engine) prepare(ctx context.Context, ref taskRef, req *storagev1.RequestRecord, t *storagev1.TaskRecord) (*job, error) {
+	x := &job{e: e, ref: ref, req: req, t: t, j: journalOf(t)}
 	plain, err := e.store.Sealer().Open("subject|"+ref.requestID, req.GetSealedSubject())
 	if err != nil || len(req.GetSealedSubject()) == 0 {
 		return x, permanent(grpccodes.FailedPrecondition, dsarv1.ErrorReason_ERROR_REASON_INTERNAL, "the subject data of this request is no longer available")

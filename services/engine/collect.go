@@ -11,7 +11,7 @@ import (
 )
 
 // collect gathers the matched contacts' data for the access package.
-func (x *exec) collect(ctx context.Context, ids []int64) error {
+func (x *job) collect(ctx context.Context, ids []int64) error {
 	if x.e.o.Access == nil {
 		return permanent(codes.FailedPrecondition, dsarv1.ErrorReason_ERROR_REASON_PACKAGE_NOT_AVAILABLE,
 			"access requests are not enabled on this server")

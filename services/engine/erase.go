@@ -19,7 +19,7 @@ import (
 // erasureFacts are journaled before a destructive erasure step: a keyed
 // per-tenant hash of the email, so the erasure can be re-applied after a
 // backup restore without keeping the email.
-func (x *exec) erasureFacts() map[string]string {
+func (x *job) erasureFacts() map[string]string {
 	return map[string]string{"email_hash": x.e.store.Sealer().Ref("erasure|"+x.ref.tenantID, x.email)}
 }
 
@@ -27,7 +27,7 @@ func (x *exec) erasureFacts() map[string]string {
 // attempt resumes an erasure a previous attempt started, each contact not
 // yet journaled is re-checked with a GET first: a 404 means a delete
 // already went through, and it is not repeated.
-func (x *exec) erase(ctx context.Context, ids []int64, resumed bool) error {
+func (x *job) erase(ctx context.Context, ids []int64, resumed bool) error {
 	if err := x.startAct(ctx, ids, x.erasureFacts()); err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (x *exec) erase(ctx context.Context, ids []int64, resumed bool) error {
 
 // verifyAbsent checks that every id answers 404 and that an exact lookup
 // finds none of them (nothing at all, unless a human confirmed a subset).
-func (x *exec) verifyAbsent(ctx context.Context, ids []int64) error {
+func (x *job) verifyAbsent(ctx context.Context, ids []int64) error {
 	residual := 0
 	for _, id := range ids {
 		_, err := x.conn.GetContact(ctx, id)
@@ -99,7 +99,7 @@ func (x *exec) verifyAbsent(ctx context.Context, ids []int64) error {
 
 // verified records the verification result: SUCCEEDED, or FAILED with
 // ERASURE_NOT_VERIFIED and msg.
-func (x *exec) verified(ctx context.Context, v dsarv1.Verification, msg string) error {
+func (x *job) verified(ctx context.Context, v dsarv1.Verification, msg string) error {
 	state := dsarv1.TaskState_TASK_STATE_SUCCEEDED
 	result := "verified"
 	if v == dsarv1.Verification_VERIFICATION_RESIDUAL_FOUND {

@@ -31,8 +31,8 @@ const (
 	stepRetry        = "retry" // RetryRequest: earlier entries are history
 )
 
-// exec is one attempt of one task.
-type exec struct {
+// job is one attempt of one task.
+type job struct {
 	e        *Engine
 	ref      taskRef
 	req      *storagev1.RequestRecord
@@ -82,7 +82,7 @@ func (j journal) did(step string, id int64) bool {
 	return false
 }
 
-func (x *exec) parentSpan() trace.SpanContext {
+func (x *job) parentSpan() trace.SpanContext {
 	var tid trace.TraceID
 	var sid trace.SpanID
 	if len(x.req.GetTraceId()) != len(tid) || len(x.req.GetSpanId()) != len(sid) {
@@ -98,7 +98,7 @@ func (x *exec) parentSpan() trace.SpanContext {
 // write applies fn to the task under this attempt's fence and refreshes
 // the attempt's copy; it finalises the request if it turned terminal, and
 // returns errStop when the task is no longer RUNNING afterwards.
-func (x *exec) write(ctx context.Context, fn taskMutation) error {
+func (x *job) write(ctx context.Context, fn taskMutation) error {
 	res, err := x.e.updateTask(ctx, x.ref.requestID, x.ref.tenantID, x.attempt, fn)
 	if err != nil {
 		return err
@@ -112,7 +112,7 @@ func (x *exec) write(ctx context.Context, fn taskMutation) error {
 }
 
 // note appends a journal entry to t.
-func (x *exec) note(t *storagev1.TaskRecord, step string, ids []int64, facts map[string]string) {
+func (x *job) note(t *storagev1.TaskRecord, step string, ids []int64, facts map[string]string) {
 	t.Journal = append(t.Journal, &storagev1.JournalEntry{
 		Step: step, Time: timestamppb.New(x.e.o.Now()), ContactIds: ids, Facts: facts,
 	})
@@ -120,7 +120,7 @@ func (x *exec) note(t *storagev1.TaskRecord, step string, ids []int64, facts map
 }
 
 // event appends an audit event about this task inside tx.
-func (x *exec) event(ctx context.Context, tx *bolt.Tx, typ dsarv1.AuditEventType, ids []int64, attrs map[string]string) error {
+func (x *job) event(ctx context.Context, tx *bolt.Tx, typ dsarv1.AuditEventType, ids []int64, attrs map[string]string) error {
 	return x.e.audit.AppendTx(ctx, tx, &dsarv1.AuditEvent{
 		Type: typ, CustomerId: x.ref.customerID, TenantId: x.ref.tenantID, RequestId: x.ref.requestID,
 		SubjectRef: x.req.GetRequest().GetSubjectRef(), ContactIds: ids, Attributes: attrs,
@@ -153,7 +153,7 @@ func (e *Engine) complete(ctx context.Context, tx *bolt.Tx, req *storagev1.Reque
 }
 
 // finish ends the task in state.
-func (x *exec) finish(ctx context.Context, state dsarv1.TaskState, v dsarv1.Verification, st *statuspb.Status, extra func(t *storagev1.TaskRecord)) error {
+func (x *job) finish(ctx context.Context, state dsarv1.TaskState, v dsarv1.Verification, st *statuspb.Status, extra func(t *storagev1.TaskRecord)) error {
 	err := x.write(ctx, func(tx *bolt.Tx, req *storagev1.RequestRecord, t *storagev1.TaskRecord) error {
 		if extra != nil {
 			extra(t)
@@ -167,7 +167,7 @@ func (x *exec) finish(ctx context.Context, state dsarv1.TaskState, v dsarv1.Veri
 }
 
 // run executes the task's remaining steps.
-func (x *exec) run(ctx context.Context) error {
+func (x *job) run(ctx context.Context) error {
 	if !x.j.has(stepLookup) {
 		if err := x.lookup(ctx); err != nil {
 			return err
@@ -194,7 +194,7 @@ func (x *exec) run(ctx context.Context) error {
 
 // targets are the contacts the task acts on: the confirmed ones, else the
 // lookup's matches.
-func (x *exec) targets() []int64 {
+func (x *job) targets() []int64 {
 	if c := x.t.GetConfirmedContactIds(); len(c) > 0 {
 		return slices.Clone(c)
 	}
@@ -209,7 +209,7 @@ func needsConfirmation(t dsarv1.RequestType) bool {
 
 // startAct journals that a destructive step begins on ids, unless the
 // request was cancelled (then the task is CANCELLED and errStop returned).
-func (x *exec) startAct(ctx context.Context, ids []int64, facts map[string]string) error {
+func (x *job) startAct(ctx context.Context, ids []int64, facts map[string]string) error {
 	if x.j.has(stepAct) {
 		return nil
 	}

@@ -19,7 +19,7 @@ import (
 // lookup finds the subject's contacts by exact email and decides: none is
 // NOT_FOUND, a dry run ends with its plan, several for a destructive type
 // wait for confirmation (unless confirmed ones still all match).
-func (x *exec) lookup(ctx context.Context) error {
+func (x *job) lookup(ctx context.Context) error {
 	contacts, err := x.conn.FindByEmail(ctx, x.email)
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func (x *exec) lookup(ctx context.Context) error {
 }
 
 // plan is what a task would do to contacts (dry run).
-func (x *exec) plan(contacts []mautic.Contact) []*dsarv1.PlannedAction {
+func (x *job) plan(contacts []mautic.Contact) []*dsarv1.PlannedAction {
 	r := x.req.GetRequest()
 	action, detail := "none", ""
 	switch r.GetType() {

@@ -61,7 +61,7 @@ func pseudonymPatch(fields map[string]any, pseudonym string) (map[string]any, []
 
 // pseudonymize replaces the personal fields of ids with pseudonyms, sets
 // do-not-contact on email, and verifies.
-func (x *exec) pseudonymize(ctx context.Context, ids []int64) error {
+func (x *job) pseudonymize(ctx context.Context, ids []int64) error {
 	if err := x.startAct(ctx, ids, x.erasureFacts()); err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (x *exec) pseudonymize(ctx context.Context, ids []int64) error {
 	return x.verifyPseudonymized(ctx, ids, pe)
 }
 
-func (x *exec) pseudonymizeOne(ctx context.Context, id int64, pe string) ([]string, bool, error) {
+func (x *job) pseudonymizeOne(ctx context.Context, id int64, pe string) ([]string, bool, error) {
 	c, err := x.conn.GetContact(ctx, id)
 	if errors.Is(err, mautic.ErrNotFound) {
 		return nil, true, nil
@@ -109,7 +109,7 @@ func (x *exec) pseudonymizeOne(ctx context.Context, id int64, pe string) ([]stri
 
 // verifyPseudonymized checks that every id shows the pseudonym (or is gone)
 // and that an exact lookup of the original email finds none of them.
-func (x *exec) verifyPseudonymized(ctx context.Context, ids []int64, pe string) error {
+func (x *job) verifyPseudonymized(ctx context.Context, ids []int64, pe string) error {
 	residual := 0
 	for _, id := range ids {
 		c, err := x.conn.GetContact(ctx, id)

@@ -18,7 +18,7 @@ import (
 // rectify PATCHes the given fields on ids and verifies them by GET. It
 // refuses to give a contact an email that another contact already has:
 // Mautic would silently merge the two and delete one.
-func (x *exec) rectify(ctx context.Context, ids []int64) error {
+func (x *job) rectify(ctx context.Context, ids []int64) error {
 	if err := x.checkEmailChange(ctx, ids); err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (x *exec) rectify(ctx context.Context, ids []int64) error {
 }
 
 // checkEmailChange refuses an email change that would collide.
-func (x *exec) checkEmailChange(ctx context.Context, ids []int64) error {
+func (x *job) checkEmailChange(ctx context.Context, ids []int64) error {
 	newEmail, ok := x.rect["email"]
 	if !ok || newEmail == x.email {
 		return nil

@@ -22,7 +22,7 @@ var restrictionChannels = []string{"email", "sms"}
 // restrict sets do-not-contact (reason 3, manual) on every channel for
 // every exact match (not destructive, so no confirmation), then verifies
 // that the contact's doNotContact lists them.
-func (x *exec) restrict(ctx context.Context, ids []int64) error {
+func (x *job) restrict(ctx context.Context, ids []int64) error {
 	if err := x.startAct(ctx, ids, nil); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 
 	"google.golang.org/protobuf/proto"
 
@@ -11,48 +12,44 @@ import (
 
 // Watch sends the request now and again each time it changes, until it is
 // terminal (and finalised: an access request's package is built) or ctx is
-// done. It runs in the caller's goroutine and leaves nothing behind.
+// done. The last snapshot sent is always the final one. It runs in the
+// caller's goroutine and leaves nothing behind.
 func (e *Engine) Watch(ctx context.Context, requestID string, send func(*dsarv1.Request) error) error {
-	if _, err := caller(ctx); err != nil {
-		return err
-	}
-	ch, unsubscribe := e.hub.subscribe(requestID)
-	defer unsubscribe()
-	r, err := e.Get(ctx, requestID)
+	p, err := caller(ctx)
 	if err != nil {
 		return err
 	}
-	if err := send(r); err != nil {
-		return err
+	if !validRequestID(requestID) {
+		return requestNotFound(requestID)
 	}
+	ch, unsubscribe := e.hub.subscribe(requestID)
+	defer unsubscribe()
+	var last *dsarv1.Request
 	for {
-		if done, err := e.finished(ctx, requestID); err != nil || done {
-			return err
+		view, rec, err := e.load(ctx, requestID)
+		switch {
+		case errors.Is(err, errNoRecord):
+			return requestNotFound(requestID)
+		case err != nil && ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			return errs.Internal(err)
+		case !canSee(p, view):
+			return requestNotFound(requestID)
+		}
+		if last == nil || !proto.Equal(view, last) {
+			if err := send(view); err != nil {
+				return err
+			}
+			last = view
+		}
+		if RequestTerminal(rec.GetRequest().GetState()) && rec.GetFinalized() {
+			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-ch:
 		}
-		next, err := e.Get(ctx, requestID)
-		if err != nil {
-			return err
-		}
-		if proto.Equal(next, r) {
-			continue
-		}
-		r = next
-		if err := send(r); err != nil {
-			return err
-		}
 	}
-}
-
-// finished reports whether a request will not change any more on its own.
-func (e *Engine) finished(ctx context.Context, requestID string) (bool, error) {
-	_, rec, err := e.load(ctx, requestID)
-	if err != nil {
-		return false, errs.Internal(err)
-	}
-	return RequestTerminal(rec.GetRequest().GetState()) && rec.GetFinalized(), nil
 }
