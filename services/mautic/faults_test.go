@@ -2,6 +2,9 @@ package mautic_test
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -188,6 +191,31 @@ func TestContextCancelIsNotTransient(t *testing.T) {
 	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
 	_, err := e.basic(1).GetContact(ctx, 1)
 	if err == nil || errors.Is(err, mautic.ErrTimeout) || mautic.IsTransient(err) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestErrorsCarryNoEmailOrURL(t *testing.T) {
+	e := newEnv(t, 1)
+	const email = "hidden.subject@example.com"
+	faults := []mautictest.Faults{{FaultRate: 1}, {RateLimitRate: 1}, {MalformedRate: 1}, {APIDisabled: true}, {HangRate: 1}}
+	for _, f := range faults {
+		e.fleet.Instance(1).SetFaults(f)
+		inst := e.basic(1).Instance()
+		inst.Timeout = 100 * time.Millisecond
+		_, err := e.client.Conn(inst).FindByEmail(t.Context(), email)
+		if err == nil || strings.Contains(err.Error(), "hidden") || strings.Contains(err.Error(), "where") || strings.Contains(err.Error(), "/i/1") {
+			t.Fatalf("err = %v", err)
+		}
+	}
+	// Connection refused: the url.Error (which holds the query) is stripped.
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	cn := e.client.Conn(mautic.Instance{TenantID: "dead", BaseURL: deadURL, Credentials: mautic.Credentials{Username: "u", Password: "p"}})
+	_, err := cn.FindByEmail(t.Context(), email)
+	var te *mautic.TransportError
+	if !errors.As(err, &te) || !mautic.IsTransient(err) || strings.Contains(err.Error(), "hidden") || strings.Contains(err.Error(), "where") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -63,7 +63,7 @@ func (cn *Conn) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	}
 	resp, err := cn.roundTrip(ctx, call{
 		method: http.MethodPost, route: tokenRoute, path: tokenRoute,
-		body: []byte(form.Encode()), contentType: "application/x-www-form-urlencoded", noAuth: true,
+		body: []byte(form.Encode()), contentType: "application/x-www-form-urlencoded",
 	}, "")
 	if err != nil {
 		return "", 0, err

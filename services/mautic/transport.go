@@ -26,7 +26,6 @@ type call struct {
 	query               url.Values
 	body                []byte
 	contentType         string
-	noAuth              bool
 }
 
 // response is a fully read (size-capped) answer.
