@@ -52,8 +52,8 @@ func ReasonString(r dsarv1.ErrorReason) string {
 }
 
 // ToStatus maps err to the status callers see:
-//   - a status error passes through unchanged, except that the message of
-//     an Internal or Unknown one is replaced by "internal error" (and logged);
+//   - a status error passes through unchanged, except that an Internal or
+//     Unknown one becomes Internal "internal error" (its message is logged);
 //   - *errs.Error gets its Kind's code, its public message and
 //     ErrorInfo/BadRequest/RetryInfo details (KindInternal: "internal error");
 //   - context.Canceled and context.DeadlineExceeded keep their codes;

@@ -90,11 +90,22 @@ func logCall(ctx context.Context, l *slog.Logger, method string, start time.Time
 	l.LogAttrs(ctx, level, "rpc finished", attrs...)
 }
 
+// logPanic writes the call line for a call whose handler panicked (as
+// Internal, which is what the recovery interceptor will answer) and
+// re-panics for the recovery interceptor.
+func logPanic(ctx context.Context, l *slog.Logger, method string, start time.Time, ci *callInfo) {
+	if r := recover(); r != nil {
+		logCall(ctx, l, method, start, ci, status.Error(codes.Internal, InternalMessage))
+		panic(r)
+	}
+}
+
 func unaryLogging(l *slog.Logger) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		start := time.Now()
 		ci := &callInfo{}
 		ci.note(req)
+		defer logPanic(ctx, l, info.FullMethod, start, ci)
 		resp, err := h(context.WithValue(ctx, callInfoKey{}, ci), req)
 		if err == nil {
 			ci.note(resp)
@@ -126,6 +137,7 @@ func streamLogging(l *slog.Logger) grpc.StreamServerInterceptor {
 		start := time.Now()
 		ci := &callInfo{}
 		ctx := ss.Context()
+		defer logPanic(ctx, l, info.FullMethod, start, ci)
 		err := h(srv, &loggedStream{ServerStream: ss, ctx: context.WithValue(ctx, callInfoKey{}, ci), ci: ci})
 		logCall(ctx, l, info.FullMethod, start, ci, err)
 		return err

@@ -59,6 +59,6 @@ func limitBodies(next http.Handler, mux *runtime.ServeMux, max int64) http.Handl
 		if r.Body != nil && r.Body != http.NoBody {
 			r.Body = limitedBody{ReadCloser: http.MaxBytesReader(w, r.Body, max), lim: lim}
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(&streamWriter{ResponseWriter: w}, r)
 	})
 }
