@@ -23,7 +23,10 @@ type fakeStream struct {
 	header metadata.MD
 }
 
-func (f *fakeStream) SetHeader(md metadata.MD) error  { f.header = metadata.Join(f.header, md); return nil }
+func (f *fakeStream) SetHeader(md metadata.MD) error {
+	f.header = metadata.Join(f.header, md)
+	return nil
+}
 func (f *fakeStream) SendHeader(md metadata.MD) error { return f.SetHeader(md) }
 func (f *fakeStream) SetTrailer(metadata.MD)          {}
 func (f *fakeStream) Context() context.Context        { return f.ctx }

@@ -135,4 +135,3 @@ func (p packages) DownloadPackage(in *dsarv1.DownloadPackageRequest, ss dsarv1.P
 	}
 	return nil
 }
-

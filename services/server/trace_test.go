@@ -113,4 +113,3 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
-
