@@ -100,6 +100,10 @@ func (e *Engine) execute(ctx context.Context, x *job) error {
 	defer span.End()
 	x.span = span
 	err := x.run(sctx)
+	if err != nil && ctx.Err() == nil {
+		// Keep what was done even though the attempt failed.
+		_ = x.flush(ctx)
+	}
 	span.SetAttributes(attribute.String("dsar.step", x.t.GetTask().GetStep()),
 		attribute.Int("dsar.match_count", int(x.t.GetTask().GetMatchCount())))
 	if err != nil && !errors.Is(err, errStop) {

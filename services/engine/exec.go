@@ -45,6 +45,9 @@ type job struct {
 	conn     *mautic.Conn
 	span     trace.Span
 	contacts []mautic.Contact // this attempt's lookup result, if it ran
+	// deferred journal writes ride on the next write of this attempt (or
+	// are flushed when the attempt ends early).
+	deferred []func(tx *bolt.Tx, t *storagev1.TaskRecord) error
 }
 
 // journal is a task's journal since its last retry marker.
@@ -99,16 +102,37 @@ func (x *job) parentSpan() trace.SpanContext {
 // the attempt's copy; it finalises the request if it turned terminal, and
 // returns errStop when the task is no longer RUNNING afterwards.
 func (x *job) write(ctx context.Context, fn taskMutation) error {
-	res, err := x.e.updateTask(ctx, x.ref.requestID, x.ref.tenantID, x.attempt, fn)
+	deferred := x.deferred
+	res, err := x.e.updateTask(ctx, x.ref.requestID, x.ref.tenantID, x.attempt, func(tx *bolt.Tx, req *storagev1.RequestRecord, t *storagev1.TaskRecord) error {
+		for _, d := range deferred {
+			if err := d(tx, t); err != nil {
+				return err
+			}
+		}
+		return fn(tx, req, t)
+	})
 	if err != nil {
 		return err
 	}
+	x.deferred = nil
 	x.t, x.j = res.task, journalOf(res.task)
 	x.e.afterWrite(ctx, x.ref.requestID, res, nil)
 	if x.t.GetTask().GetState() != dsarv1.TaskState_TASK_STATE_RUNNING {
 		return errStop
 	}
 	return nil
+}
+
+// flush writes the deferred journal entries, if any.
+func (x *job) flush(ctx context.Context) error {
+	if len(x.deferred) == 0 {
+		return nil
+	}
+	err := x.write(ctx, func(*bolt.Tx, *storagev1.RequestRecord, *storagev1.TaskRecord) error { return nil })
+	if err == errStop {
+		return nil
+	}
+	return err
 }
 
 // note appends a journal entry to t.

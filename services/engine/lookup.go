@@ -28,39 +28,46 @@ func (x *job) lookup(ctx context.Context) error {
 	r := x.req.GetRequest()
 	n := len(ids)
 	x.span.SetAttributes(matchCountAttr(n))
-	err = x.write(ctx, func(tx *bolt.Tx, req *storagev1.RequestRecord, t *storagev1.TaskRecord) error {
+	confirmed := x.t.GetConfirmedContactIds()
+	ambiguous := n > 1 && needsConfirmation(r.GetType()) && !(len(confirmed) > 0 && subset(confirmed, ids))
+	record := func(tx *bolt.Tx, t *storagev1.TaskRecord) error {
 		x.note(t, stepLookup, ids, map[string]string{"match_count": itoa(n)})
 		t.Task.MatchCount = int32(n)
 		t.Task.Candidates = nil
 		if n > 1 || (r.GetDryRun() && n > 0) {
 			t.Task.Candidates = candidates(contacts)
 		}
-		if n > 0 {
-			if err := x.event(ctx, tx, dsarv1.AuditEventType_AUDIT_EVENT_TYPE_SUBJECT_MATCHED, ids,
-				map[string]string{"match_count": itoa(n)}); err != nil {
-				return err
-			}
+		if n == 0 {
+			return nil
 		}
-		confirmed := t.GetConfirmedContactIds()
+		return x.event(ctx, tx, dsarv1.AuditEventType_AUDIT_EVENT_TYPE_SUBJECT_MATCHED, ids,
+			map[string]string{"match_count": itoa(n)})
+	}
+	if n > 0 && !r.GetDryRun() && !ambiguous {
+		// The task goes on: the lookup is journaled with the next step's
+		// write (redoing a lost lookup after a crash is harmless).
+		x.deferred = append(x.deferred, record)
+		x.j = append(x.j, &storagev1.JournalEntry{Step: stepLookup, ContactIds: ids})
+		x.contacts = contacts
+		return nil
+	}
+	return x.write(ctx, func(tx *bolt.Tx, req *storagev1.RequestRecord, t *storagev1.TaskRecord) error {
+		if err := record(tx, t); err != nil {
+			return err
+		}
 		switch {
 		case n == 0:
 			return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_NOT_FOUND, dsarv1.Verification_VERIFICATION_UNSPECIFIED, nil)
 		case r.GetDryRun():
 			t.Task.Actions = x.plan(contacts)
 			return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_SUCCEEDED, dsarv1.Verification_VERIFICATION_UNSPECIFIED, nil)
-		case n > 1 && needsConfirmation(r.GetType()) && !(len(confirmed) > 0 && subset(confirmed, ids)):
-			t.ConfirmedContactIds = nil
-			st := taskStatus(codes.FailedPrecondition, dsarv1.ErrorReason_ERROR_REASON_SUBJECT_AMBIGUOUS,
-				itoa(n)+" contacts match the subject exactly; nothing was changed. Confirm the contacts to act on.",
-				map[string]string{"match_count": itoa(n)})
-			return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_NEEDS_CONFIRMATION, dsarv1.Verification_VERIFICATION_UNSPECIFIED, st)
 		}
-		return nil
+		t.ConfirmedContactIds = nil
+		st := taskStatus(codes.FailedPrecondition, dsarv1.ErrorReason_ERROR_REASON_SUBJECT_AMBIGUOUS,
+			itoa(n)+" contacts match the subject exactly; nothing was changed. Confirm the contacts to act on.",
+			map[string]string{"match_count": itoa(n)})
+		return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_NEEDS_CONFIRMATION, dsarv1.Verification_VERIFICATION_UNSPECIFIED, st)
 	})
-	if err == nil {
-		x.contacts = contacts
-	}
-	return err
 }
 
 // plan is what a task would do to contacts (dry run).

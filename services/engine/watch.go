@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -26,7 +27,9 @@ func (e *Engine) Watch(ctx context.Context, requestID string, send func(*dsarv1.
 	defer unsubscribe()
 	var last *dsarv1.Request
 	for {
+		start := time.Now()
 		view, rec, err := e.load(ctx, requestID)
+		cost := time.Since(start)
 		switch {
 		case errors.Is(err, errNoRecord):
 			return requestNotFound(requestID)
@@ -51,5 +54,32 @@ func (e *Engine) Watch(ctx context.Context, requestID string, send func(*dsarv1.
 			return ctx.Err()
 		case <-ch:
 		}
+		// Bursts of changes are coalesced: a watcher spends at most about a
+		// tenth of its time re-reading (a 1,000-task request costs
+		// milliseconds to load), so watchers never slow the workers down.
+		if err := pause(ctx, min(watchCostFactor*cost, maxWatchGap)); err != nil {
+			return err
+		}
+	}
+}
+
+// Watch pacing.
+const (
+	watchCostFactor = 10
+	maxWatchGap     = time.Second
+)
+
+// pause waits d or until ctx is done.
+func pause(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
