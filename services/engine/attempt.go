@@ -144,10 +144,13 @@ func (e *Engine) outcome(ctx context.Context, ref taskRef, x *job, err error) (b
 		return false, 0
 	}
 	delay := backoff(int(attempts), e.o.BaseBackoff, e.o.MaxBackoff, f.retryAfter, e.o.Jitter)
+	st := f.status
 	if open {
 		if _, until := e.breakers.allow(ref.tenantID, now); until.Sub(now) > delay {
 			delay = until.Sub(now)
 		}
+		st = taskStatus(grpccodes.Unavailable, dsarv1.ErrorReason_ERROR_REASON_CIRCUIT_OPEN,
+			"the tenant's Mautic keeps failing ("+f.status.GetMessage()+"); waiting before trying again", nil)
 	}
 	next := now.Add(delay)
 	if x != nil && x.req.GetRequest().GetDueTime().AsTime().Before(next) {
@@ -155,7 +158,7 @@ func (e *Engine) outcome(ctx context.Context, ref taskRef, x *job, err error) (b
 			"the next retry would be after the legal due date; last error: "+f.status.GetMessage(), nil))
 		return false, 0
 	}
-	return e.retryAt(ctx, ref, x, next, f.status)
+	return e.retryAt(ctx, ref, x, next, st)
 }
 
 // fail marks the task FAILED with st.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"sync/atomic"
 
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/mautic-dsar/mautic-dsar/services/mautic"
@@ -46,6 +45,6 @@ func New(store *tenants.Store, client *mautic.Client, a Auditor, o Options) (*En
 		hub:      newHub(),
 		commit:   &committer{store: store},
 		breakers: newBreakers(o.BreakerThreshold, o.BreakerCooldown),
-		tracer:   otel.Tracer(instrumentation),
+		tracer:   o.TracerProvider.Tracer(instrumentation),
 	}, nil
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace"
 
 	dsarv1 "github.com/mautic-dsar/mautic-dsar/gen/go/dsar/v1"
 	"github.com/mautic-dsar/mautic-dsar/services/mautic"
@@ -84,6 +86,9 @@ type Options struct {
 	// Jitter returns a uniform float in [0,1) for backoff jitter
 	// (math/rand/v2 if nil).
 	Jitter func() float64
+	// TracerProvider makes the "engine.task" spans (the global provider if
+	// nil).
+	TracerProvider trace.TracerProvider
 }
 
 func (o Options) withDefaults() Options {
@@ -119,6 +124,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Jitter == nil {
 		o.Jitter = rand.Float64
+	}
+	if o.TracerProvider == nil {
+		o.TracerProvider = otel.GetTracerProvider()
 	}
 	return o
 }
