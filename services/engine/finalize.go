@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -84,18 +85,50 @@ func (e *Engine) purgeSubjects(ctx context.Context) error {
 	})
 }
 
-// purgeLoop runs purgeSubjects every interval until ctx ends.
-func (e *Engine) purgeLoop(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
+// maintain runs until ctx ends: every tick it finalises terminal requests
+// whose finalisation failed (e.g. a package build error), and every
+// purgeEvery it purges expired subject data.
+func (e *Engine) maintain(ctx context.Context, tick, purgeEvery time.Duration) {
+	t := time.NewTicker(tick)
 	defer t.Stop()
+	lastPurge := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := e.purgeSubjects(ctx); err != nil && ctx.Err() == nil {
-				e.o.Logger.Warn("engine: purging subject data failed", "error", err)
+		}
+		ids, err := e.unfinalized(ctx)
+		for _, id := range ids {
+			if err := e.finalize(ctx, id); err != nil && ctx.Err() == nil {
+				e.o.Logger.Warn("engine: finalising request failed", "request_id", id, "error", err)
 			}
 		}
+		if time.Since(lastPurge) >= purgeEvery {
+			lastPurge = time.Now()
+			err = errors.Join(err, e.purgeSubjects(ctx))
+		}
+		if err != nil && ctx.Err() == nil {
+			e.o.Logger.Warn("engine: maintenance failed", "error", err)
+		}
 	}
+}
+
+// unfinalized lists the terminal requests not yet finalised.
+func (e *Engine) unfinalized(ctx context.Context) ([]string, error) {
+	var out []string
+	err := e.store.View(ctx, "engine.unfinalized", func(tx *bolt.Tx) error {
+		c := tx.Bucket(tenants.BucketRequests).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			rec := &storagev1.RequestRecord{}
+			if err := unmarshal(v, rec); err != nil {
+				return err
+			}
+			if RequestTerminal(rec.GetRequest().GetState()) && !rec.GetFinalized() {
+				out = append(out, string(k))
+			}
+		}
+		return nil
+	})
+	return out, err
 }

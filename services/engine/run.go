@@ -8,13 +8,16 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	storagev1 "github.com/mautic-dsar/mautic-dsar/gen/go/dsar/storage/v1"
 	dsarv1 "github.com/mautic-dsar/mautic-dsar/gen/go/dsar/v1"
 	"github.com/mautic-dsar/mautic-dsar/tenants"
 )
 
-// purgeEvery is how often Run purges expired subject data.
-const purgeEvery = time.Hour
+// How often Run purges expired subject data, and re-tries failed
+// finalisations.
+const (
+	purgeEvery    = time.Hour
+	maintainEvery = time.Minute
+)
 
 // Run resumes unfinished work (tasks a crash left PENDING, RUNNING or
 // RETRYING go back to the queue; terminal requests not yet finalised are
@@ -44,7 +47,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		e.purgeLoop(ctx, purgeEvery)
+		e.maintain(ctx, maintainEvery, purgeEvery)
 	}()
 	for range e.o.Concurrency {
 		wg.Add(1)
@@ -99,18 +102,12 @@ func (e *Engine) recover(ctx context.Context) ([]string, error) {
 				refs = append(refs, queued{taskRef{rec.GetRequestId(), t.GetTenantId(), t.GetCustomerId()}, d})
 			}
 		}
-		rc := tx.Bucket(tenants.BucketRequests).Cursor()
-		for k, v := rc.First(); k != nil; k, v = rc.Next() {
-			rec := &storagev1.RequestRecord{}
-			if err := unmarshal(v, rec); err != nil {
-				return err
-			}
-			if RequestTerminal(rec.GetRequest().GetState()) && !rec.GetFinalized() {
-				unfinished = append(unfinished, string(k))
-			}
-		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	unfinished, err = e.unfinalized(ctx)
 	if err != nil {
 		return nil, err
 	}
