@@ -90,17 +90,17 @@ func TestNoPersonalDataInTelemetry(t *testing.T) {
 func spanTexts(s sdktrace.ReadOnlySpan) []string {
 	out := []string{s.Name(), s.Status().Description}
 	for _, kv := range s.Attributes() {
-		out = append(out, string(kv.Key)+"="+kv.Value.Emit())
+		out = append(out, string(kv.Key)+"="+kv.Value.String())
 	}
 	for _, ev := range s.Events() {
 		out = append(out, ev.Name)
 		for _, kv := range ev.Attributes {
-			out = append(out, string(kv.Key)+"="+kv.Value.Emit())
+			out = append(out, string(kv.Key)+"="+kv.Value.String())
 		}
 	}
 	for _, l := range s.Links() {
 		for _, kv := range l.Attributes {
-			out = append(out, kv.Value.Emit())
+			out = append(out, kv.Value.String())
 		}
 	}
 	return out
