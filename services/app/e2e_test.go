@@ -271,12 +271,12 @@ func checkFiles(t *testing.T, dir string, secrets []string) {
 func spanTexts(s sdktrace.ReadOnlySpan) []string {
 	out := []string{s.Name(), s.Status().Description}
 	for _, kv := range s.Attributes() {
-		out = append(out, kv.Value.Emit())
+		out = append(out, kv.Value.String())
 	}
 	for _, ev := range s.Events() {
 		out = append(out, ev.Name)
 		for _, kv := range ev.Attributes {
-			out = append(out, kv.Value.Emit())
+			out = append(out, kv.Value.String())
 		}
 	}
 	return out
