@@ -52,6 +52,7 @@ func build(cfg *Config, store *tenants.Store, operatorKey string, log *slog.Logg
 		AllowHTTPMautic: cfg.AllowHTTPMautic,
 		Access:          packager,
 		Logger:          log,
+		TracerProvider:  tp,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
