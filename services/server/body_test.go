@@ -91,6 +91,9 @@ func TestStreamingThroughGateway(t *testing.T) {
 	if code != 200 || hdr.Get("Content-Type") != "application/zip" {
 		t.Fatalf("download: HTTP %d %q", code, hdr.Get("Content-Type"))
 	}
+	if hdr.Get("Content-Disposition") != `attachment; filename="req-1.zip"` || hdr.Get("Grpc-Metadata-Internal-X") != "" {
+		t.Errorf("download headers: %v", hdr)
+	}
 	if !bytes.Equal(body, packageData) {
 		t.Fatalf("download corrupted: %d bytes, want %d", len(body), len(packageData))
 	}

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	dsarv1 "github.com/mautic-dsar/mautic-dsar/gen/go/dsar/v1"
@@ -125,6 +126,9 @@ func (p packages) DownloadPackage(in *dsarv1.DownloadPackageRequest, ss dsarv1.P
 	}
 	if in.GetRequestId() != "req-1" {
 		return errs.FailedPrecondition(dsarv1.ErrorReason_ERROR_REASON_PACKAGE_NOT_AVAILABLE, "no package for this request")
+	}
+	if err := ss.SendHeader(metadata.Pairs("content-disposition", `attachment; filename="req-1.zip"`, "internal-x", "y")); err != nil {
+		return err
 	}
 	const chunk = 1000
 	for off := 0; off < len(p.data); off += chunk {

@@ -24,10 +24,15 @@ func incomingHeaders(key string) (string, bool) {
 	return "", false
 }
 
-// outgoingHeaders echoes x-request-id as X-Request-Id and drops the rest.
+// outgoingHeaders echoes x-request-id as X-Request-Id and a handler's
+// content-disposition metadata (e.g. the package download's file name) as
+// Content-Disposition; other metadata stays internal.
 func outgoingHeaders(key string) (string, bool) {
-	if key == interceptors.RequestIDKey {
+	switch key {
+	case interceptors.RequestIDKey:
 		return "X-Request-Id", true
+	case "content-disposition":
+		return "Content-Disposition", true
 	}
 	return "", false
 }
