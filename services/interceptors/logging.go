@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -59,7 +61,25 @@ func (ci *callInfo) setKey(id string) {
 	ci.mu.Unlock()
 }
 
+// tagSpan puts the call's ids on the server span (dsar.tenant_id,
+// dsar.request_id: opaque ids, never subject data).
+func tagSpan(ctx context.Context, ci *callInfo) {
+	span := trace.SpanFromContext(ctx)
+	if !span.IsRecording() {
+		return
+	}
+	ci.mu.Lock()
+	defer ci.mu.Unlock()
+	if ci.tenantID != "" {
+		span.SetAttributes(attribute.String("dsar.tenant_id", ci.tenantID))
+	}
+	if ci.requestID != "" {
+		span.SetAttributes(attribute.String("dsar.request_id", ci.requestID))
+	}
+}
+
 func logCall(ctx context.Context, l *slog.Logger, method string, start time.Time, ci *callInfo, err error) {
+	tagSpan(ctx, ci)
 	code := status.Code(err)
 	level := slog.LevelInfo
 	switch code {

@@ -83,6 +83,13 @@ func TestRESTCallIsOneTrace(t *testing.T) {
 	if client.Parent().SpanID() != httpSpan.SpanContext().SpanID() || server.Parent().SpanID() != client.SpanContext().SpanID() {
 		t.Error("spans are not parent → child")
 	}
+	var tagged bool
+	for _, kv := range server.Attributes() {
+		tagged = tagged || (kv.Key == "dsar.tenant_id" && kv.Value.AsString() == "ok")
+	}
+	if !tagged {
+		t.Errorf("gRPC server span lacks dsar.tenant_id: %v", server.Attributes())
+	}
 	for _, kv := range httpSpan.Attributes() {
 		if kv.Key == "url.full" || kv.Key == "url.query" || strings.Contains(kv.Value.String(), "view=x") {
 			t.Errorf("HTTP span records the query: %s=%s", kv.Key, kv.Value.String())
