@@ -43,8 +43,17 @@ type PackageRecord struct {
 	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
 	// Downloads so far.
 	Downloads int32 `protobuf:"varint,8,opt,name=downloads,proto3" json:"downloads,omitempty"`
-	// Set once the file was deleted on expiry.
-	Expired       bool `protobuf:"varint,9,opt,name=expired,proto3" json:"expired,omitempty"`
+	// Set once the file was deleted on expiry (sealed_key is then cleared).
+	Expired bool `protobuf:"varint,9,opt,name=expired,proto3" json:"expired,omitempty"`
+	// The customer the request concerns, when it is exactly one (so that
+	// package audit events are visible to that customer).
+	CustomerId string `protobuf:"bytes,10,opt,name=customer_id,json=customerId,proto3" json:"customer_id,omitempty"`
+	// Hex SHA-256 over the (tenant, task state) pairs the package was built
+	// from: a Build after RetryRequest changed them rebuilds the package.
+	TasksDigest string `protobuf:"bytes,11,opt,name=tasks_digest,json=tasksDigest,proto3" json:"tasks_digest,omitempty"`
+	// True while the collected parts are kept after the build, because some
+	// task failed and a retry may add to the package; they go at expiry.
+	PartsKept     bool `protobuf:"varint,12,opt,name=parts_kept,json=partsKept,proto3" json:"parts_kept,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -142,11 +151,32 @@ func (x *PackageRecord) GetExpired() bool {
 	return false
 }
 
+func (x *PackageRecord) GetCustomerId() string {
+	if x != nil {
+		return x.CustomerId
+	}
+	return ""
+}
+
+func (x *PackageRecord) GetTasksDigest() string {
+	if x != nil {
+		return x.TasksDigest
+	}
+	return ""
+}
+
+func (x *PackageRecord) GetPartsKept() bool {
+	if x != nil {
+		return x.PartsKept
+	}
+	return false
+}
+
 var File_dsar_storage_v1_packages_proto protoreflect.FileDescriptor
 
 const file_dsar_storage_v1_packages_proto_rawDesc = "" +
 	"\n" +
-	"\x1edsar/storage/v1/packages.proto\x12\x0fdsar.storage.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd3\x02\n" +
+	"\x1edsar/storage/v1/packages.proto\x12\x0fdsar.storage.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb6\x03\n" +
 	"\rPackageRecord\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x1b\n" +
@@ -161,7 +191,13 @@ const file_dsar_storage_v1_packages_proto_rawDesc = "" +
 	"\vexpire_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"expireTime\x12\x1c\n" +
 	"\tdownloads\x18\b \x01(\x05R\tdownloads\x12\x18\n" +
-	"\aexpired\x18\t \x01(\bR\aexpiredBEZCgithub.com/mautic-dsar/mautic-dsar/gen/go/dsar/storage/v1;storagev1b\x06proto3"
+	"\aexpired\x18\t \x01(\bR\aexpired\x12\x1f\n" +
+	"\vcustomer_id\x18\n" +
+	" \x01(\tR\n" +
+	"customerId\x12!\n" +
+	"\ftasks_digest\x18\v \x01(\tR\vtasksDigest\x12\x1d\n" +
+	"\n" +
+	"parts_kept\x18\f \x01(\bR\tpartsKeptBEZCgithub.com/mautic-dsar/mautic-dsar/gen/go/dsar/storage/v1;storagev1b\x06proto3"
 
 var (
 	file_dsar_storage_v1_packages_proto_rawDescOnce sync.Once
