@@ -57,7 +57,6 @@ type source struct {
 }
 
 func (in *Instance) sourcesLocked(c *contact) []source {
-	email := c.values["email"]
 	srcs := []source{{typ: "lead.source.identified", count: 1, row: func(int) evRow {
 		return evRow{ts: c.added, render: func(j *jw) {
 			j.obj().kv("event", "lead.source.identified").kv("eventId", "lead.source.identified"+itoa(c.id)).
@@ -81,6 +80,10 @@ func (in *Instance) sourcesLocked(c *contact) []source {
 				end().end().end()
 		}}
 	}})
+	srcs = append(srcs, source{typ: "lead.utmtagsadded", count: len(c.utm), row: func(k int) evRow {
+		u := c.utm[len(c.utm)-1-k]
+		return evRow{ts: u.Added, render: func(j *jw) { renderUTMEvent(j, c.id, u) }}
+	}})
 	n := len(seedTypes)
 	for ti, typ := range seedTypes {
 		cnt := 0
@@ -91,7 +94,7 @@ func (in *Instance) sourcesLocked(c *contact) []source {
 		srcs = append(srcs, source{typ: typ, count: cnt, row: func(k int) evRow {
 			i := ti + n*k
 			ts := c.added.Add(-time.Duration(i+1) * time.Second)
-			return evRow{ts: ts, render: func(j *jw) { in.renderSeeded(j, c.id, email, typ, int64(k+1), ts) }}
+			return evRow{ts: ts, render: func(j *jw) { in.renderSeeded(j, c, typ, int64(k+1), ts) }}
 		}})
 	}
 	return srcs
@@ -250,4 +253,22 @@ func renderFilters(j *jw, rawQuery string, q url.Values, incl, excl []string) {
 		}
 	}
 	j.end()
+}
+
+// EventCount returns how many activity events contact id has: the
+// lead.source.identified event, one lead.donotcontact per DNC entry, one
+// lead.utmtagsadded per UTM tag and the SeedEvents ones; 0 for an unknown
+// contact. It is what walking every activity page must yield.
+func (in *Instance) EventCount(id int64) int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	c := in.contacts[id]
+	if c == nil {
+		return 0
+	}
+	n := 0
+	for _, s := range in.sourcesLocked(c) {
+		n += s.count
+	}
+	return n
 }

@@ -51,7 +51,7 @@ func (in *Instance) get(w http.ResponseWriter, id int64) {
 	c := in.contacts[id]
 	var body []byte
 	if c != nil {
-		body = contactBody(c, renderOpts{view: viewGet})
+		body = contactBody(c, renderOpts{view: viewGet, fs: in.fieldSet()})
 	}
 	in.mu.Unlock()
 	if c == nil {
@@ -81,14 +81,14 @@ func (in *Instance) create(w http.ResponseWriter, r *http.Request, basic bool) {
 	if c != nil {
 		in.applyLocked(c, fields, false)
 		in.touchLocked(c)
-		body := contactBody(c, renderOpts{view: viewGet})
+		body := contactBody(c, renderOpts{view: viewGet, fs: in.fieldSet()})
 		in.mu.Unlock()
 		writeController(w, http.StatusOK, body)
 		return
 	}
 	c = in.insertLocked(basic)
 	in.applyLocked(c, fields, false)
-	body := contactBody(c, renderOpts{view: viewCreate})
+	body := contactBody(c, renderOpts{view: viewCreate, fs: in.fieldSet()})
 	id := c.id
 	in.mu.Unlock()
 	w.Header().Set("Location", "/api/contacts/"+strconv.FormatInt(id, 10))
@@ -123,7 +123,9 @@ func (in *Instance) touchLocked(c *contact) {
 }
 
 // edit is PATCH/PUT /contacts/{id}/edit. PATCH on an unknown id is 404;
-// PUT on an unknown id creates a new contact (201, new id).
+// PUT on an unknown id creates a new contact (201, new id). An email that
+// belongs to another contact merges that contact into this one and
+// deletes it (API.md §5.5; see mergeLocked).
 func (in *Instance) edit(w http.ResponseWriter, r *http.Request, id int64, put, basic bool) {
 	fields, ok := readBody(r)
 	if !ok {
@@ -140,15 +142,16 @@ func (in *Instance) edit(w http.ResponseWriter, r *http.Request, id int64, put, 
 	if c == nil {
 		c = in.insertLocked(basic)
 		in.applyLocked(c, fields, false)
-		body := contactBody(c, renderOpts{view: viewCreate})
+		body := contactBody(c, renderOpts{view: viewCreate, fs: in.fieldSet()})
 		nid := c.id
 		in.mu.Unlock()
 		w.Header().Set("Location", "/api/contacts/"+strconv.FormatInt(nid, 10))
 		writeController(w, http.StatusCreated, body)
 		return
 	}
+	in.editMergeLocked(c, fields)
 	if put {
-		for _, d := range fieldDefs {
+		for _, d := range in.fieldSet().defs {
 			if _, ok := fields[d.alias]; !ok && d.alias != "points" {
 				fields[d.alias] = nil
 			}
@@ -156,7 +159,7 @@ func (in *Instance) edit(w http.ResponseWriter, r *http.Request, id int64, put, 
 	}
 	in.applyLocked(c, fields, put)
 	in.touchLocked(c)
-	body := contactBody(c, renderOpts{view: viewGet})
+	body := contactBody(c, renderOpts{view: viewGet, fs: in.fieldSet()})
 	in.mu.Unlock()
 	writeController(w, http.StatusOK, body)
 }
@@ -170,7 +173,7 @@ func (in *Instance) delete(w http.ResponseWriter, id int64) {
 		writeNotFound(w)
 		return
 	}
-	body := contactBody(c, renderOpts{view: viewGet, deleted: true})
+	body := contactBody(c, renderOpts{view: viewGet, deleted: true, fs: in.fieldSet()})
 	delete(in.contacts, id)
 	in.deletes[id]++
 	in.mu.Unlock()
@@ -242,19 +245,8 @@ func (in *Instance) dnc(w http.ResponseWriter, r *http.Request, id int64, channe
 		w2.key("recordFound").bool(found)
 	}
 	w2.key("contact")
-	renderContact(w2, c, renderOpts{view: viewDNC})
+	renderContact(w2, c, renderOpts{view: viewDNC, fs: in.fieldSet()})
 	w2.end()
 	in.mu.Unlock()
 	writeController(w, http.StatusOK, w2.b)
-}
-
-// subResource answers an empty notes/devices/companies/segments/campaigns list.
-func (in *Instance) subResource(w http.ResponseWriter, id int64, key string) {
-	if !in.HasContact(id) {
-		writeNotFound(w)
-		return
-	}
-	j := &jw{}
-	j.obj().key("total").int(0).key(key).arr().end().end()
-	writeController(w, http.StatusOK, j.b)
 }

@@ -57,27 +57,3 @@ var listOrder = []string{
 
 // fieldGroups is the order of the groups inside "fields".
 var fieldGroups = []string{"core", "social", "personal", "professional"}
-
-var fieldByAlias = func() map[string]*fieldDef {
-	m := make(map[string]*fieldDef, len(fieldDefs))
-	for i := range fieldDefs {
-		m[fieldDefs[i].alias] = &fieldDefs[i]
-	}
-	return m
-}()
-
-// defsInOrder returns the field definitions in GET order or list order.
-func defsInOrder(list bool) []*fieldDef {
-	if !list {
-		out := make([]*fieldDef, len(fieldDefs))
-		for i := range fieldDefs {
-			out[i] = &fieldDefs[i]
-		}
-		return out
-	}
-	out := make([]*fieldDef, 0, len(listOrder))
-	for _, a := range listOrder {
-		out = append(out, fieldByAlias[a])
-	}
-	return out
-}

@@ -11,7 +11,7 @@ func (in *Instance) fields(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	start, _ := intParam(q, "start", 0)
 	limit, _ := intParam(q, "limit", 30)
-	defs := fieldDefs
+	defs := in.fieldSet().defs
 	total := len(defs)
 	if start > len(defs) {
 		start = len(defs)

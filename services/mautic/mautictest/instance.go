@@ -24,6 +24,9 @@ type Instance struct {
 	tokens   map[string]time.Time
 	faults   Faults
 	rng      *rand.Rand
+	fieldsP  atomic.Pointer[fieldSet] // default + custom contact fields
+	reg      registry                 // shared rows: tags, IPs, companies, segments, campaigns
+	merged   map[int64]int64          // loser id -> winner id of edit-merges
 
 	requests    atomic.Int64
 	tokenCalls  atomic.Int64
@@ -43,6 +46,8 @@ type contact struct {
 	points        int64
 	dnc           []*dncEntry
 	seeded        int
+	extras        // tags, IPs, UTM tags, stage, owner, ... (extras.go)
+	subs          // notes, devices, companies, segments, campaigns (subres.go)
 }
 
 type dncEntry struct {
@@ -54,13 +59,16 @@ type dncEntry struct {
 }
 
 func newInstance(n int, cfg *fleetConfig) *Instance {
-	return &Instance{
+	in := &Instance{
 		n: n, cfg: cfg,
 		contacts: map[int64]*contact{},
 		deletes:  map[int64]int{},
 		tokens:   map[string]time.Time{},
 		rng:      rand.New(rand.NewPCG(0, uint64(n))),
+		merged:   map[int64]int64{},
 	}
+	in.fieldsP.Store(defaultFields)
+	return in
 }
 
 func (in *Instance) now() time.Time { return in.cfg.now().UTC().Truncate(time.Second) }
@@ -78,8 +86,11 @@ func ClientSecret(n int) string { return fmt.Sprintf("emulated-secret-%d", n) }
 func (in *Instance) Number() int { return in.n }
 
 // AddContact inserts a contact directly (no merge) from field values keyed
-// by alias ("email", "firstname", ...; "points" may be an int) and returns
-// its id. Emails are sanitized like Mautic does (spaces, non-ASCII dropped).
+// by alias ("email", "firstname", ... and custom field aliases; "points" may
+// be an int) and returns its id. Emails are sanitized like Mautic does
+// (spaces, non-ASCII dropped). Like the API's create body it also accepts
+// "tags" ([]string, []any or "a,b"; "-x" removes x) and "ipAddress" (a
+// string); see SetContactExtras for everything else.
 func (in *Instance) AddContact(fields map[string]any) int64 {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -101,7 +112,18 @@ func (in *Instance) insertLocked(basic bool) *contact {
 // applyLocked sets field values; empty values are skipped unless blank
 // overwrites are requested (PUT semantics).
 func (in *Instance) applyLocked(c *contact, fields map[string]any, overwriteBlank bool) {
+	fs := in.fieldSet()
 	for k, v := range fields {
+		switch k {
+		case "tags":
+			in.modifyTagsLocked(c, v)
+			continue
+		case "ipAddress":
+			if s := toString(v); s != "" {
+				in.addIPLocked(c, s)
+			}
+			continue
+		}
 		if k == "points" {
 			switch p := v.(type) {
 			case int:
@@ -113,13 +135,11 @@ func (in *Instance) applyLocked(c *contact, fields map[string]any, overwriteBlan
 			}
 			continue
 		}
-		if fieldByAlias[k] == nil {
+		d := fs.byAlias[k]
+		if d == nil {
 			continue
 		}
-		s := ""
-		if v != nil {
-			s = fmt.Sprint(v)
-		}
+		s, _ := storeValue(d, v)
 		if k == "email" {
 			s = sanitizeEmail(s)
 		}

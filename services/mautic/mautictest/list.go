@@ -14,7 +14,7 @@ type whereClause struct{ col, expr, val string }
 
 // parseWhere reads where[i][col|expr|val]; ok is false when a clause lacks
 // col or expr, or uses an unknown expression or column (Mautic: 500).
-func parseWhere(q url.Values) ([]whereClause, bool) {
+func parseWhere(q url.Values, fs *fieldSet) ([]whereClause, bool) {
 	byIdx := map[string]*whereClause{}
 	var order []string
 	for k, v := range q {
@@ -46,7 +46,7 @@ func parseWhere(q url.Values) ([]whereClause, bool) {
 	out := make([]whereClause, 0, len(order))
 	for _, i := range order {
 		wc := byIdx[i]
-		if wc.col == "" || wc.expr == "" || !knownColumn(wc.col) {
+		if wc.col == "" || wc.expr == "" || !fs.known(wc.col) {
 			return nil, false
 		}
 		switch wc.expr {
@@ -57,11 +57,6 @@ func parseWhere(q url.Values) ([]whereClause, bool) {
 		out = append(out, *wc)
 	}
 	return out, true
-}
-
-func knownColumn(col string) bool {
-	col = strings.TrimPrefix(col, "l.")
-	return col == "id" || fieldByAlias[col] != nil
 }
 
 func (c *contact) column(col string) (string, bool) {
@@ -141,7 +136,8 @@ func likeRunes(s, p []rune) bool {
 // list is GET /contacts: search, where, ordering and start/limit paging.
 func (in *Instance) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	wheres, ok := parseWhere(q)
+	fs := in.fieldSet()
+	wheres, ok := parseWhere(q, fs)
 	if !ok {
 		writeException(w, http.StatusInternalServerError)
 		return
@@ -150,7 +146,7 @@ func (in *Instance) list(w http.ResponseWriter, r *http.Request) {
 	start, badStart := intParam(q, "start", 0)
 	limit, badLimit := intParam(q, "limit", 30)
 	orderBy := strings.TrimPrefix(q.Get("orderBy"), "l.")
-	badOrder := orderBy != "" && !knownColumn(orderBy) && orderBy != "date_added"
+	badOrder := orderBy != "" && !fs.known(orderBy) && orderBy != "date_added"
 	desc := strings.EqualFold(q.Get("orderByDir"), "DESC")
 	minimal := q.Get("minimal") != "" && q.Get("minimal") != "0"
 
@@ -158,7 +154,7 @@ func (in *Instance) list(w http.ResponseWriter, r *http.Request) {
 	defer in.mu.Unlock()
 	var rows []*contact
 	for _, c := range in.contacts {
-		if matchAll(c, wheres, terms) {
+		if matchAll(c, fs, wheres, terms) {
 			rows = append(rows, c)
 		}
 	}
@@ -179,7 +175,7 @@ func (in *Instance) list(w http.ResponseWriter, r *http.Request) {
 	j.obj().kv("total", strconv.Itoa(total)).key("contacts").obj()
 	for _, c := range rows {
 		j.key(strconv.FormatInt(c.id, 10))
-		renderContact(j, c, renderOpts{view: viewGet, list: true, minimal: minimal})
+		renderContact(j, c, renderOpts{view: viewGet, list: true, minimal: minimal, fs: fs})
 	}
 	j.end().end()
 	writeController(w, http.StatusOK, j.b)
@@ -218,14 +214,14 @@ func sortContacts(rows []*contact, orderBy string, desc bool) {
 	})
 }
 
-func matchAll(c *contact, wheres []whereClause, terms []searchTerm) bool {
+func matchAll(c *contact, fs *fieldSet, wheres []whereClause, terms []searchTerm) bool {
 	for _, wc := range wheres {
 		if !wc.match(c) {
 			return false
 		}
 	}
 	for _, t := range terms {
-		if t.match(c) == t.neg {
+		if t.match(c, fs) == t.neg {
 			return false
 		}
 	}

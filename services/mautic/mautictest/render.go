@@ -16,9 +16,17 @@ const (
 
 type renderOpts struct {
 	view    view
-	list    bool // list/search column order
-	minimal bool // minimal=true: stop after "fields"
-	deleted bool // DELETE answer: ids null
+	list    bool      // list/search column order
+	minimal bool      // minimal=true: stop after "fields"
+	deleted bool      // DELETE answer: ids null
+	fs      *fieldSet // the instance's fields; nil means the defaults
+}
+
+func (o renderOpts) fields() *fieldSet {
+	if o.fs == nil {
+		return defaultFields
+	}
+	return o.fs
 }
 
 func phpTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05+00:00") }
@@ -52,39 +60,36 @@ func renderContact(w *jw, c *contact, o renderOpts) {
 	}
 	w.key("points").int(c.points)
 	if dnc {
-		for _, d := range fieldDefs {
+		if c.color != "" {
+			w.kv("color", c.color)
+		}
+		for _, d := range o.fields().defs {
 			if v, ok := c.values[d.alias]; ok {
-				w.kv(d.alias, v)
+				if lit, isNum := numeric(d, v); isNum {
+					w.key(d.alias).raw(lit)
+				} else {
+					w.kv(d.alias, v)
+				}
 			}
 		}
 	} else {
-		w.key("color").null()
+		w.key("color").strOrNull(c.color, c.color != "")
 	}
 	renderFields(w, c, o)
 	if o.minimal {
 		w.end()
 		return
 	}
-	if !dnc {
-		w.key("lastActive").null().key("owner").null()
-	}
-	w.key("ipAddresses").arr().end()
-	w.key("tags").arr().end()
-	if o.view == viewCreate {
-		w.key("utmtags").null()
-	} else {
-		w.key("utmtags").arr().end()
-	}
-	if !dnc {
-		w.key("stage").null()
-	}
+	renderExtras(w, c, o)
 	_, identified := c.values["email"]
 	if identified {
 		w.kv("dateIdentified", phpTime(c.added))
 	} else if !dnc {
 		w.key("dateIdentified").null()
 	}
-	if !dnc {
+	if c.profileImage != "" {
+		w.kv("preferredProfileImage", c.profileImage)
+	} else if !dnc {
 		w.key("preferredProfileImage").null()
 	}
 	w.key("doNotContact").arr()
@@ -111,7 +116,7 @@ func renderContact(w *jw, c *contact, o renderOpts) {
 
 // renderFields writes "fields": the groups (and "all" except in the DNC view).
 func renderFields(w *jw, c *contact, o renderOpts) {
-	defs := defsInOrder(o.list)
+	defs := o.fields().inOrder(o.list)
 	w.key("fields").obj()
 	for _, g := range fieldGroups {
 		w.key(g)
@@ -147,6 +152,10 @@ func renderFields(w *jw, c *contact, o renderOpts) {
 				continue
 			}
 			v, ok := c.values[d.alias]
+			if lit, isNum := numeric(d, v); ok && isNum {
+				w.raw(lit)
+				continue
+			}
 			w.strOrNull(v, ok)
 		}
 		w.end()
@@ -160,10 +169,14 @@ func renderFieldEntry(w *jw, c *contact, d *fieldDef, v view) {
 	if v == viewCreate {
 		w.key("id").int(int64(d.id)).kv("group", d.group).kv("label", d.label).kv("alias", d.alias).kv("type", d.typ)
 		w.key("properties").raw(d.propsJSON)
-		if d.alias == "points" { // create answers carry the unsaved (null) points
+		lit, isNum := numeric(d, val)
+		switch {
+		case d.alias == "points": // create answers carry the unsaved (null) points
 			w.key("value").null().kv("normalizedValue", "")
-		} else {
-			w.key("value").strOrNull(val, ok).kv("normalizedValue", val)
+		case ok && isNum:
+			w.key("value").raw(lit).key("normalizedValue").raw(lit)
+		default:
+			w.key("value").strOrNull(val, ok).kv("normalizedValue", normalized(d, val))
 		}
 		w.end()
 		return
@@ -185,7 +198,11 @@ func renderFieldEntry(w *jw, c *contact, d *fieldDef, v view) {
 	case d.alias == "points":
 		w.key("value").int(c.points).key("normalizedValue").int(c.points)
 	case ok:
-		w.kv("value", val).kv("normalizedValue", val)
+		if lit, isNum := numeric(d, val); isNum {
+			w.key("value").raw(lit).key("normalizedValue").raw(lit)
+		} else {
+			w.kv("value", val).kv("normalizedValue", normalized(d, val))
+		}
 	default:
 		if v != viewDNC {
 			w.key("value").null()

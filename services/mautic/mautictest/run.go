@@ -35,30 +35,55 @@ func (in *Instance) Seed(k int) {
 	}
 }
 
+// ServeOptions configure ServeWith.
+type ServeOptions struct {
+	// Addr is the TCP address to listen on ("127.0.0.1:0" picks a port).
+	Addr string
+	// Instances is the fleet size (at least 1).
+	Instances int
+	// Contacts is how many sample contacts each instance gets (SeedDemo).
+	Contacts int
+	// Faults applies to every instance; Seed is replaced by the instance
+	// number so each instance draws its own reproducible sequence.
+	Faults Faults
+	// Ready, if non-nil, is called once with the base URL when listening.
+	Ready func(baseURL string)
+}
+
 // Serve runs a fleet of n instances on addr until ctx is done. Each instance
-// gets contactsPerInstance sample contacts (see Instance.Seed), the given
-// latency and a 5xx fault rate (seeded by the instance number). ready, if
-// non-nil, is called once with the base URL ("http://host:port") when the
-// listener is up.
+// is seeded with SeedDemo(contactsPerInstance) and gets the given latency.
+// faultRate is the share of API calls that fail transiently: 80% of it
+// answers 500 (Mautic's generic error) and 20% answers 429 with
+// "Retry-After: 1" (as a reverse proxy in front of Mautic would), both
+// drawn reproducibly per instance. ready, if non-nil, is called once with
+// the base URL ("http://host:port") when the listener is up.
 func Serve(ctx context.Context, addr string, n, contactsPerInstance int, latency time.Duration, faultRate float64, ready func(baseURL string)) error {
-	if n < 1 {
+	return ServeWith(ctx, ServeOptions{Addr: addr, Instances: n, Contacts: contactsPerInstance, Ready: ready,
+		Faults: Faults{Latency: latency, FaultRate: 0.8 * faultRate, RateLimitRate: 0.2 * faultRate, RetryAfter: time.Second}})
+}
+
+// ServeWith is Serve with every knob (any fault mix).
+func ServeWith(ctx context.Context, o ServeOptions) error {
+	if o.Instances < 1 {
 		return errors.New("mautictest: need at least one instance")
 	}
-	f := NewFleet(n)
-	for i := 1; i <= n; i++ {
+	f := NewFleet(o.Instances)
+	for i := 1; i <= o.Instances; i++ {
 		in := f.Instance(i)
-		in.Seed(contactsPerInstance)
-		in.SetFaults(Faults{Latency: latency, FaultRate: faultRate, Seed: int64(i)})
+		in.SeedDemo(o.Contacts)
+		fl := o.Faults
+		fl.Seed = int64(i)
+		in.SetFaults(fl)
 	}
-	lis, err := net.Listen("tcp", addr)
+	lis, err := net.Listen("tcp", o.Addr)
 	if err != nil {
 		return fmt.Errorf("mautictest: listen: %w", err)
 	}
 	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(lis) }()
-	if ready != nil {
-		ready("http://" + lis.Addr().String())
+	if o.Ready != nil {
+		o.Ready("http://" + lis.Addr().String())
 	}
 	select {
 	case err := <-errc:

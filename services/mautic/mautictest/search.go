@@ -60,7 +60,7 @@ var catchAll = []string{"firstname", "lastname", "email", "company", "city", "st
 // match is the SQL the term compiles to: "alias LIKE 'val%'" for field
 // commands (case-insensitive, _ and % live), id lists for "ids", and a
 // '%val%' catch-all over name/email/company/address/social fields.
-func (t searchTerm) match(c *contact) bool {
+func (t searchTerm) match(c *contact, fs *fieldSet) bool {
 	switch {
 	case t.cmd == "ids":
 		for _, x := range strings.Split(t.val, ",") {
@@ -69,7 +69,7 @@ func (t searchTerm) match(c *contact) bool {
 			}
 		}
 		return false
-	case t.cmd != "" && fieldByAlias[t.cmd] != nil:
+	case t.cmd != "" && fs.byAlias[t.cmd] != nil:
 		pat := t.val
 		if !t.strict {
 			pat += "%"

@@ -147,7 +147,7 @@ func (in *Instance) route(w http.ResponseWriter, r *http.Request, p string, basi
 			in.activity(w, r, id)
 			return
 		case len(segs) == 3 && subResourceKeys[segs[2]] != "" && m == http.MethodGet:
-			in.subResource(w, id, subResourceKeys[segs[2]])
+			in.subResource(w, r, id, subResourceKeys[segs[2]])
 			return
 		case len(segs) == 5 && segs[2] == "dnc" && segs[3] != "" && m == http.MethodPost && (segs[4] == "add" || segs[4] == "remove"):
 			in.dnc(w, r, id, segs[3], segs[4] == "add")
