@@ -62,7 +62,7 @@ func (in *Instance) enrich(id int64, i int) {
 		Tags:        tags[i%len(tags)],
 		IPAddresses: []string{fmt.Sprintf("203.0.113.%d", 10+i)},
 		UTMTags: []UTMTag{{Campaign: "spring-sale", Source: "newsletter", Medium: "email", Content: "hero-banner",
-			URL: fmt.Sprintf("https://instance-%d.example/offers?utm_campaign=spring-sale", in.n),
+			URL:     fmt.Sprintf("https://instance-%d.example/offers?utm_campaign=spring-sale", in.n),
 			Referer: "https://mail.example.net/", RemoteHost: "mail.example.net", UserAgent: "Mozilla/5.0 (Macintosh)",
 			Query: map[string]string{"utm_campaign": "spring-sale", "utm_source": "newsletter"},
 			Added: now.Add(-48 * time.Hour)}},

@@ -198,7 +198,7 @@ func (in *Instance) addTagLocked(c *contact, name string) {
 			return
 		}
 	}
-	c.tags = append(c.tags, idName{in.reg.id(&in.reg.tags, name), name})
+	c.tags = append(c.tags, idName{in.reg.id(&in.reg.tags, &in.reg.lastTag, name), name})
 }
 
 func (in *Instance) addIPLocked(c *contact, ip string) {
@@ -207,7 +207,7 @@ func (in *Instance) addIPLocked(c *contact, ip string) {
 			return
 		}
 	}
-	c.ips = append(c.ips, idName{in.reg.id(&in.reg.ips, ip), ip})
+	c.ips = append(c.ips, idName{in.reg.id(&in.reg.ips, &in.reg.lastIP, ip), ip})
 }
 
 func cloneMap(m map[string]string) map[string]string {

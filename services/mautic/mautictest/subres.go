@@ -95,29 +95,31 @@ type campaignRow struct {
 	segments []int64
 }
 
-// registry holds an instance's shared rows and id counters.
+// registry holds an instance's shared rows and id counters (one per
+// table, so ids do not depend on the order things were seeded in).
 type registry struct {
-	tags, ips          map[string]int64
-	companies          map[string]*companyRow
-	segments           map[string]*segmentRow
-	campaigns          map[string]*campaignRow
-	segByID            map[int64]*segmentRow
-	campByID           map[int64]*campaignRow
-	last               int64 // last id of tags/ips/companies/segments/campaigns
-	utm, notes, device int64
+	tags, ips                    map[string]int64
+	companies                    map[string]*companyRow
+	segments                     map[string]*segmentRow
+	campaigns                    map[string]*campaignRow
+	segByID                      map[int64]*segmentRow
+	campByID                     map[int64]*campaignRow
+	lastTag, lastIP, lastCompany int64
+	lastSegment, lastCampaign    int64
+	utm, notes, device           int64
 }
 
-// id returns the id of name in m, allocating one.
-func (r *registry) id(m *map[string]int64, name string) int64 {
+// id returns the id of name in m, allocating the next one of *last.
+func (r *registry) id(m *map[string]int64, last *int64, name string) int64 {
 	if *m == nil {
 		*m = map[string]int64{}
 	}
 	if id, ok := (*m)[name]; ok {
 		return id
 	}
-	r.last++
-	(*m)[name] = r.last
-	return r.last
+	*last++
+	(*m)[name] = *last
+	return *last
 }
 
 // AddNote adds a note to contact id and returns the note id (0 when the
@@ -170,8 +172,8 @@ func (in *Instance) AddCompany(id int64, co Company) int64 {
 	}
 	row := in.reg.companies[co.Name]
 	if row == nil {
-		in.reg.last++
-		row = &companyRow{id: in.reg.last, added: in.now(), Company: co}
+		in.reg.lastCompany++
+		row = &companyRow{id: in.reg.lastCompany, added: in.now(), Company: co}
 		row.Primary = false
 		in.reg.companies[co.Name] = row
 	}
@@ -216,8 +218,8 @@ func (in *Instance) segmentLocked(s Segment) *segmentRow {
 		if s.Name == "" {
 			s.Name = s.Alias
 		}
-		in.reg.last++
-		seg = &segmentRow{id: in.reg.last, Segment: s}
+		in.reg.lastSegment++
+		seg = &segmentRow{id: in.reg.lastSegment, Segment: s}
 		in.reg.segments[s.Alias], in.reg.segByID[seg.id] = seg, seg
 	}
 	return seg
@@ -242,8 +244,8 @@ func (in *Instance) AddToCampaign(id int64, cp Campaign) int64 {
 		for _, a := range cp.Segments {
 			segs = append(segs, in.segmentLocked(Segment{Alias: a}).id)
 		}
-		in.reg.last++
-		row = &campaignRow{id: in.reg.last, name: cp.Name, segments: segs}
+		in.reg.lastCampaign++
+		row = &campaignRow{id: in.reg.lastCampaign, name: cp.Name, segments: segs}
 		in.reg.campaigns[cp.Name], in.reg.campByID[row.id] = row, row
 	}
 	c.campaigns = addMember(c.campaigns, row.id, in.now())
