@@ -49,13 +49,14 @@ type demoFleet struct {
 	base  string
 }
 
-// seedFleet fills the fleet: every instance gets sample contacts plus the
-// look-alikes (bob@example.org next to bob@example.org.uk, a_b@x.io next to
-// axb@x.io); on instance 1, the first subject gets a history of activity and
-// one contact gets a long one.
+// seedFleet fills the fleet: every instance gets sample contacts with
+// custom fields, tags, notes, segments and activity, plus the look-alikes
+// (bob@example.org next to bob@example.org.uk, a_b@x.io next to axb@x.io;
+// mautictest.Instance.SeedDemo); on instance 1 the sample subject gets a
+// longer history and one contact a very long one.
 func seedFleet(f *mautictest.Fleet) {
 	for i := 1; i <= f.Len(); i++ {
-		f.Instance(i).Seed(demoSampleContacts)
+		f.Instance(i).SeedDemo(demoSampleContacts)
 	}
 	in := f.Instance(1)
 	for _, id := range in.ContactIDs() {
