@@ -1,7 +1,9 @@
 package access
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -105,19 +107,39 @@ func collectContact(ctx context.Context, fw *frameWriter, conn *mautic.Conn, c m
 		return 0, err
 	}
 	var n int64
+	var buf []byte
+	var ts []byte
 	err = conn.EachEvent(ctx, c.ID, func(ev mautic.Event) error {
-		pe := partEvent{ContactID: c.ID, Event: ev.Event, EventType: ev.EventType, Label: ev.Label, EventID: ev.EventID, Raw: ev.Raw}
+		pe := partEvent{ContactID: c.ID, Event: []byte(ev.Event), EventType: []byte(ev.EventType), Label: []byte(ev.Label),
+			EventID: []byte(ev.EventID), Details: eventDetailsOf(ev.Raw), Raw: ev.Raw}
 		if !ev.Timestamp.IsZero() {
-			pe.Timestamp = ev.Timestamp.Format(time.RFC3339)
+			ts = ev.Timestamp.AppendFormat(ts[:0], time.RFC3339)
+			pe.Timestamp = ts
 		}
 		if len(pe.Raw) == 0 {
 			pe.Raw = []byte("null")
 		}
 		n++
-		return fw.writeJSON(frameEvent, pe)
+		buf = appendEvent(buf[:0], &pe)
+		return fw.write(frameEvent, buf)
 	})
 	if err != nil && !errors.Is(err, mautic.ErrNotFound) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// eventDetailsOf returns the compact "details" member of a raw event, or
+// nothing.
+func eventDetailsOf(raw []byte) []byte {
+	var d struct {
+		Details json.RawMessage `json:"details"`
+	}
+	if json.Unmarshal(raw, &d) != nil || len(d.Details) == 0 {
+		return nil
+	}
+	if bytes.ContainsAny(d.Details, "\n\r") {
+		return compactJSON(d.Details)
+	}
+	return d.Details
 }

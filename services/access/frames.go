@@ -30,15 +30,50 @@ type partHeader struct {
 	CollectedAt string `json:"collectedAt"`
 }
 
-// partEvent is one activity event as stored in a part.
+// partEvent is one activity event as stored in a part: a binary frame
+// (no JSON to parse on the way out), the event exactly as Mautic sent it
+// plus the columns activity.csv needs. Decoded slices alias the frame.
 type partEvent struct {
-	ContactID int64           `json:"c"`
-	Timestamp string          `json:"ts,omitempty"`
-	Event     string          `json:"e"`
-	EventType string          `json:"t,omitempty"`
-	Label     string          `json:"l,omitempty"`
-	EventID   string          `json:"i,omitempty"`
-	Raw       json.RawMessage `json:"r"`
+	ContactID int64
+	Timestamp []byte
+	Event     []byte
+	EventType []byte
+	Label     []byte
+	EventID   []byte
+	Details   []byte // the "details" member, compact JSON, or empty
+	Raw       []byte // the whole event object
+}
+
+// appendEvent encodes ev onto b.
+func appendEvent(b []byte, ev *partEvent) []byte {
+	b = binary.AppendUvarint(b, uint64(ev.ContactID))
+	for _, f := range [][]byte{ev.Timestamp, ev.Event, ev.EventType, ev.Label, ev.EventID, ev.Details, ev.Raw} {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+// decodeEvent reads a frame made by appendEvent.
+func decodeEvent(b []byte, ev *partEvent) error {
+	id, n := binary.Uvarint(b)
+	if n <= 0 {
+		return ErrCorrupt
+	}
+	ev.ContactID = int64(id)
+	b = b[n:]
+	for _, f := range []*[]byte{&ev.Timestamp, &ev.Event, &ev.EventType, &ev.Label, &ev.EventID, &ev.Details, &ev.Raw} {
+		l, n := binary.Uvarint(b)
+		if n <= 0 || l > uint64(len(b)-n) {
+			return ErrCorrupt
+		}
+		*f = b[n : n+int(l)]
+		b = b[n+int(l):]
+	}
+	if len(b) != 0 {
+		return ErrCorrupt
+	}
+	return nil
 }
 
 // partEnd closes a part; its presence proves the part is complete.

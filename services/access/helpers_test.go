@@ -173,3 +173,5 @@ func auditTypes(t testing.TB, l *audit.Log, requestID string) []dsarv1.AuditEven
 	}
 	return out
 }
+
+func readAll(r io.Reader) ([]byte, error) { return io.ReadAll(r) }

@@ -14,11 +14,6 @@ type csvContact struct {
 	Fields []fieldDoc `json:"fields"`
 }
 
-// eventDetails reads an event's details member.
-type eventDetails struct {
-	Details json.RawMessage `json:"details"`
-}
-
 // writeDataJSON streams tenants/<id>/data.json from the tenant's part:
 // contacts in order, each followed by its whole activity array, never held
 // in memory. It returns the contacts' fields for contact.csv.
@@ -48,8 +43,8 @@ func (p *Packager) writeDataJSON(z *zipOut, requestID, tenantID, generatedAt str
 		},
 		event: func(raw []byte) error {
 			var ev partEvent
-			if err := json.Unmarshal(raw, &ev); err != nil || len(contacts) == 0 {
-				return errors.Join(ErrCorrupt, err)
+			if err := decodeEvent(raw, &ev); err != nil || len(contacts) == 0 {
+				return ErrCorrupt
 			}
 			if !firstEvent {
 				z.WriteString(",")
@@ -121,17 +116,11 @@ func (p *Packager) writeActivityCSV(z *zipOut, requestID, tenantID string) error
 	_, err := p.walkPart(requestID, tenantID, partVisitor{
 		event: func(raw []byte) error {
 			var ev partEvent
-			if err := json.Unmarshal(raw, &ev); err != nil {
-				return errors.Join(ErrCorrupt, err)
+			if err := decodeEvent(raw, &ev); err != nil {
+				return err
 			}
-			var d eventDetails
-			_ = json.Unmarshal(ev.Raw, &d)
-			details := ""
-			if len(d.Details) > 0 {
-				details = string(compactJSON(d.Details))
-			}
-			rec[0], rec[1], rec[2], rec[3] = strconv.FormatInt(ev.ContactID, 10), ev.Timestamp, safeCell(ev.Event), safeCell(ev.EventType)
-			rec[4], rec[5], rec[6] = safeCell(ev.Label), safeCell(ev.EventID), details
+			rec[0], rec[1], rec[2], rec[3] = strconv.FormatInt(ev.ContactID, 10), string(ev.Timestamp), safeCell(string(ev.Event)), safeCell(string(ev.EventType))
+			rec[4], rec[5], rec[6] = safeCell(string(ev.Label)), safeCell(string(ev.EventID)), string(ev.Details)
 			return w.Write(rec)
 		},
 	})
