@@ -1,5 +1,3 @@
-//go:build appwip
-
 // Command mautic-dsar runs the DSAR service for hosted Mautic instances
 // ("serve") and the emulated Mautic fleet used for demos and tests
 // ("emulate"). See CONTRACT.md for flags and environment.

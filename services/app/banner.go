@@ -1,5 +1,3 @@
-//go:build appwip
-
 package app
 
 import (
@@ -47,7 +45,7 @@ func printBanner(w io.Writer, cfg *Config, a Addrs, k keys) {
 	p("  # list the tenants")
 	p("  curl -s -H \"$auth\" \"$API/v1/tenants\"")
 	p("")
-	p("  # access request for the sample subject on acme-eu, then download the package once it succeeded")
+	p("  # access request for the sample subject on acme-eu; download the package once the request shows \"package\":{\"available\":true")
 	p("  ACC=$(curl -s -H \"$auth\" -X POST \"$API/v1/requests\" -d '{\"idempotencyKey\":\"demo-access-1\",\"type\":\"REQUEST_TYPE_ACCESS\",\"subject\":{\"email\":\"%s\"},\"target\":{\"tenantIds\":[\"acme-eu\"]}}' | sed -n 's/.*\"requestId\":\"\\([^\"]*\\)\".*/\\1/p'); echo \"$ACC\"", demoSubject)
 	p("  curl -s -H \"$auth\" \"$API/v1/requests/$ACC\"")
 	p("  curl -s -H \"$auth\" -o access-package.zip \"$API/v1/requests/$ACC/package\" && unzip -l access-package.zip")

@@ -1,5 +1,3 @@
-//go:build appwip
-
 // Package app is the composition root of mautic-dsar: it turns a Config
 // (flags and environment read by cmd/mautic-dsar) into a running service —
 // telemetry, the tenants store, authentication, the audit log, the Mautic

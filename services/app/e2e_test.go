@@ -1,5 +1,3 @@
-//go:build appwip
-
 package app_test
 
 import (
@@ -104,6 +102,9 @@ func (r *running) call(t *testing.T, method, path, body string, out any) (int, [
 type request struct {
 	RequestID string `json:"requestId"`
 	State     string `json:"state"`
+	Package   struct {
+		Available bool `json:"available"`
+	} `json:"package"`
 	Tasks     []struct {
 		TenantID string `json:"tenantId"`
 		State    string `json:"state"`
@@ -155,6 +156,17 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	if acc := r.await(t, created.RequestID); acc.State != "REQUEST_STATE_SUCCEEDED" {
 		t.Fatalf("access request ended %s", acc.State)
+	}
+	for i := 0; ; i++ {
+		var acc request
+		r.call(t, http.MethodGet, "/v1/requests/"+created.RequestID, "", &acc)
+		if acc.Package.Available {
+			break
+		}
+		if i == 1200 {
+			t.Fatal("the access package never became available")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	code, zipBytes := r.call(t, http.MethodGet, "/v1/requests/"+created.RequestID+"/package", "", nil)
 	if code != 200 {

@@ -1,5 +1,3 @@
-//go:build appwip
-
 package app
 
 import (
