@@ -28,7 +28,7 @@ import (
 // together with a PACKAGE_CREATED audit event. Every task appears in the
 // manifest and summary: found, not found, or failed with its reason.
 //
-// Build is idempotent: once built, it returns the package's Info. When the
+// A dry run builds nothing (reason "dry run"). Build is idempotent: once built, it returns the package's Info. When the
 // tasks changed since (RetryRequest re-ran failed ones) and the parts were
 // kept for that, it rebuilds. The parts are removed after the build unless
 // some task failed (then they stay, encrypted, until the package expires).
@@ -39,6 +39,9 @@ func (p *Packager) Build(ctx context.Context, req *dsarv1.Request) (*dsarv1.Pack
 	}
 	if req.GetType() != dsarv1.RequestType_REQUEST_TYPE_ACCESS {
 		return nil, fmt.Errorf("access: request %s is not an access request", requestID)
+	}
+	if req.GetDryRun() {
+		return &dsarv1.PackageInfo{Reason: ReasonDryRun}, nil
 	}
 	for _, t := range req.GetTasks() {
 		if validate.TenantID(t.GetTenantId()) != nil {

@@ -23,6 +23,7 @@ import (
 const (
 	ReasonNotReady = "not ready"
 	ReasonExpired  = "expired"
+	ReasonDryRun   = "dry run"
 )
 
 // ErrNotAvailable is the cause of every "package not available" error

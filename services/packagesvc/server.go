@@ -75,6 +75,13 @@ func (s *Server) DownloadPackage(in *dsarv1.DownloadPackageRequest, stream dsarv
 		return &errs.Error{Kind: errs.KindNotFound, Reason: dsarv1.ErrorReason_ERROR_REASON_PACKAGE_NOT_AVAILABLE,
 			Message: fmt.Sprintf("request %s is not an access request; only access requests have a package", id)}
 	}
+	if req.GetDryRun() {
+		return &errs.Error{Kind: errs.KindNotFound, Reason: dsarv1.ErrorReason_ERROR_REASON_PACKAGE_NOT_AVAILABLE,
+			Message: fmt.Sprintf("request %s was a dry run; dry runs produce no package", id)}
+	}
+	if err := s.buildIfDue(ctx, req); err != nil {
+		return err
+	}
 	rc, size, err := s.p.Open(ctx, id)
 	if err != nil {
 		return err
@@ -96,6 +103,33 @@ func (s *Server) DownloadPackage(in *dsarv1.DownloadPackageRequest, stream dsarv
 	}
 	_ = stream.SetHeader(metadata.Pairs("content-disposition", `attachment; filename="access-package-`+id+`.zip"`))
 	return send(stream, rc)
+}
+
+// buildIfDue builds the package of a terminal request that the engine has
+// not built yet (it builds right after the request turns terminal, so a
+// client that downloads at once could otherwise see "not ready"). Build is
+// idempotent, so the engine's own call then finds it done. The audit actor
+// of the build is the system, not the caller.
+func (s *Server) buildIfDue(ctx context.Context, req *dsarv1.Request) error {
+	if !terminal(req.GetState()) {
+		return nil
+	}
+	info, err := s.p.Info(ctx, req.GetRequestId())
+	if err != nil || info.GetAvailable() || info.GetReason() != access.ReasonNotReady {
+		return err
+	}
+	_, err = s.p.Build(authn.WithPrincipal(ctx, authn.System), req)
+	return err
+}
+
+// terminal reports whether a request has finished (engine.RequestTerminal).
+func terminal(st dsarv1.RequestState) bool {
+	switch st {
+	case dsarv1.RequestState_REQUEST_STATE_SUCCEEDED, dsarv1.RequestState_REQUEST_STATE_PARTIALLY_SUCCEEDED,
+		dsarv1.RequestState_REQUEST_STATE_FAILED, dsarv1.RequestState_REQUEST_STATE_CANCELLED:
+		return true
+	}
+	return false
 }
 
 // send streams r in ChunkSize messages; the first one carries the content

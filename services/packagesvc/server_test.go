@@ -97,6 +97,9 @@ func newFixture(t *testing.T) *fixture {
 			Tasks: []*dsarv1.Task{{TenantId: "t-a", State: dsarv1.TaskState_TASK_STATE_NOT_FOUND}}},
 		"rwait":  {RequestId: "rwait", Type: dsarv1.RequestType_REQUEST_TYPE_ACCESS},
 		"rerase": {RequestId: "rerase", Type: dsarv1.RequestType_REQUEST_TYPE_ERASURE},
+		"rdone": {RequestId: "rdone", Type: dsarv1.RequestType_REQUEST_TYPE_ACCESS, State: dsarv1.RequestState_REQUEST_STATE_SUCCEEDED,
+			Tasks: []*dsarv1.Task{{TenantId: "t-a", State: dsarv1.TaskState_TASK_STATE_NOT_FOUND}}},
+		"rdry": {RequestId: "rdry", Type: dsarv1.RequestType_REQUEST_TYPE_ACCESS, State: dsarv1.RequestState_REQUEST_STATE_SUCCEEDED, DryRun: true},
 	}
 	if _, err := p.Build(context.Background(), reqs["racc"]); err != nil {
 		t.Fatal(err)
@@ -133,6 +136,7 @@ func TestDownloadErrors(t *testing.T) {
 		{"unknown request", &customer, "rnope", errs.KindNotFound, dsarv1.ErrorReason_ERROR_REASON_REQUEST_NOT_FOUND},
 		{"not an access request", &operator, "rerase", errs.KindNotFound, dsarv1.ErrorReason_ERROR_REASON_PACKAGE_NOT_AVAILABLE},
 		{"not built", &operator, "rwait", errs.KindNotFound, dsarv1.ErrorReason_ERROR_REASON_PACKAGE_NOT_AVAILABLE},
+		{"dry run", &operator, "rdry", errs.KindNotFound, dsarv1.ErrorReason_ERROR_REASON_PACKAGE_NOT_AVAILABLE},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -238,5 +242,18 @@ func TestDownloadClientGone(t *testing.T) {
 	s := &fakeStream{ctx: ctxOf(&operator), sendErr: gone}
 	if err := f.srv.DownloadPackage(&dsarv1.DownloadPackageRequest{RequestId: "racc"}, s); !errors.Is(err, gone) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDownloadBuildsATerminalRequest(t *testing.T) {
+	f := newFixture(t)
+	s := &fakeStream{ctx: ctxOf(&customer)}
+	if err := f.srv.DownloadPackage(&dsarv1.DownloadPackageRequest{RequestId: "rdone"}, s); err != nil || len(s.msgs) == 0 {
+		t.Fatalf("download of a terminal request not built yet: %v", err)
+	}
+	evs, _, _ := f.audit.List(context.Background(), audit.Filter{RequestID: "rdone"}, 100, "")
+	if len(evs) != 2 || evs[0].GetType() != dsarv1.AuditEventType_AUDIT_EVENT_TYPE_PACKAGE_CREATED || evs[0].GetActor() != authn.System.KeyID ||
+		evs[1].GetType() != dsarv1.AuditEventType_AUDIT_EVENT_TYPE_PACKAGE_DOWNLOADED || evs[1].GetActor() != "cu-key" {
+		t.Fatalf("audit: %v", evs)
 	}
 }
