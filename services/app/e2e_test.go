@@ -129,7 +129,11 @@ func (r *running) await(t *testing.T, id string) request {
 	return request{}
 }
 
-const subject = "bob@example.org"
+const (
+	subject        = "bob@example.org"
+	canaryEmail    = "canary-31c7@pii-canary.example"
+	canaryPassword = "canary-pw-9e2f4a"
+)
 
 // TestDemoEndToEnd runs the whole service in demo mode: tenants, an access
 // request with its package, an erasure over a customer's tenants, gRPC,
@@ -196,11 +200,29 @@ func TestDemoEndToEnd(t *testing.T) {
 	if err != nil || len(lr.GetTenants()) != 2 {
 		t.Fatalf("gRPC ListTenants: %v %v", lr, err)
 	}
+	// Canaries: a tenant password over REST and gRPC, a subject email that
+	// exists nowhere.
+	if code, b := r.call(t, http.MethodPost, "/v1/tenants", `{"tenantId":"canary-1","customerId":"canary","baseUrl":"http://127.0.0.1:9/i/1","basicAuth":{"username":"api","password":"`+canaryPassword+`"}}`, nil); code != 200 {
+		t.Fatalf("create canary tenant: %d %s", code, b)
+	}
+	if _, err := dsarv1.NewTenantServiceClient(conn).CreateTenant(ctx, &dsarv1.CreateTenantRequest{Tenant: &dsarv1.Tenant{
+		TenantId: "canary-2", CustomerId: "canary", BaseUrl: "http://127.0.0.1:9/i/2",
+		Oauth2: &dsarv1.OAuth2{ClientId: "c", ClientSecret: canaryPassword + "-grpc"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	var canaryReq request
+	if code, b := r.call(t, http.MethodPost, "/v1/requests", `{"idempotencyKey":"e2e-canary","type":"REQUEST_TYPE_ERASURE","subject":{"email":"`+canaryEmail+`"},"target":{"tenantIds":["acme-eu","acme-us"]}}`, &canaryReq); code != 200 {
+		t.Fatalf("create canary request: %d %s", code, b)
+	}
+	if got := r.await(t, canaryReq.RequestID); got.State != "REQUEST_STATE_SUCCEEDED" {
+		t.Errorf("canary request ended %s", got.State)
+	}
 	_ = conn.Close()
 	r.stop(t)
 
 	checkTrace(t, rec.Ended())
-	secrets := []string{subject, "emulated-1", "emulated-2", "emulated-3", "emulated-secret-2"}
+	secrets := []string{subject, "emulated-1", "emulated-2", "emulated-3", "emulated-secret-2", canaryPassword, canaryEmail, "pii-canary"}
 	for name, text := range map[string]string{"stdout": stdout.String(), "stderr": stderr.String()} {
 		for _, s := range secrets {
 			if strings.Contains(text, s) {
@@ -221,8 +243,8 @@ func TestDemoEndToEnd(t *testing.T) {
 
 	// A restart keeps keys, tenants (re-pointed at the new fleet) and requests.
 	r2 := start(t, dir, io.Discard, io.Discard)
-	if code, b := r2.call(t, http.MethodGet, "/v1/tenants", "", &list); code != 200 || len(list.Tenants) != 3 ||
-		!strings.HasPrefix(list.Tenants[0].BaseURL, r2.addrs.Fleet) {
+	if code, b := r2.call(t, http.MethodGet, "/v1/tenants?customerId=acme", "", &list); code != 200 || len(list.Tenants) != 2 ||
+		!strings.HasPrefix(list.Tenants[0].BaseURL, r2.addrs.Fleet) || !strings.HasPrefix(list.Tenants[1].BaseURL, r2.addrs.Fleet) {
 		t.Errorf("tenants after restart: %d %s (fleet %s)", code, b, r2.addrs.Fleet)
 	}
 	var again request
