@@ -14,6 +14,7 @@ import (
 	"github.com/mautic-dsar/mautic-dsar/services/access"
 	"github.com/mautic-dsar/mautic-dsar/services/authn"
 	"github.com/mautic-dsar/mautic-dsar/services/errs"
+	"github.com/mautic-dsar/mautic-dsar/services/validate"
 )
 
 // ChunkSize is the largest data payload of one streamed message.
@@ -101,7 +102,9 @@ func (s *Server) DownloadPackage(in *dsarv1.DownloadPackageRequest, stream dsarv
 	if err := s.p.CountDownload(ctx, id); err != nil && !errors.Is(err, access.ErrNotAvailable) {
 		return err
 	}
-	_ = stream.SetHeader(metadata.Pairs("content-disposition", `attachment; filename="access-package-`+id+`.zip"`))
+	if validate.TenantID(id) == nil { // ids of that charset are safe inside a header value
+		_ = stream.SetHeader(metadata.Pairs("content-disposition", `attachment; filename="access-package-`+id+`.zip"`))
+	}
 	return send(stream, rc)
 }
 
