@@ -105,7 +105,7 @@ type request struct {
 	Package   struct {
 		Available bool `json:"available"`
 	} `json:"package"`
-	Tasks     []struct {
+	Tasks []struct {
 		TenantID string `json:"tenantId"`
 		State    string `json:"state"`
 	} `json:"tasks"`
