@@ -142,7 +142,7 @@ func TestTaskSpans(t *testing.T) {
 			t.Errorf("engine.task parent %v, want %v", s.Parent(), parent.SpanContext())
 		}
 		for _, a := range s.Attributes() {
-			if bytes.Contains([]byte(a.Value.Emit()), []byte("span@")) {
+			if bytes.Contains([]byte(a.Value.String()), []byte("span@")) {
 				t.Errorf("span attribute %s carries the subject", a.Key)
 			}
 		}

@@ -12,14 +12,26 @@ import (
 // subResources are the contact sub-resources SubResource may fetch.
 var subResources = map[string]bool{"notes": true, "devices": true, "companies": true, "segments": true, "campaigns": true}
 
+// pagedSubResources are the sub-resources Mautic pages (default 30 a page):
+// SubResource walks them with start/limit until it has every member.
+var pagedSubResources = map[string]bool{"notes": true, "devices": true}
+
 // SubResource returns GET /api/contacts/{id}/{name} as raw JSON, for name in
 // notes, devices, companies, segments, campaigns. ErrNotFound for an
-// unknown contact.
+// unknown contact. Paged sub-resources (notes, devices) are fetched page by
+// page and answered as one body {"total":N,"<name>":[...every member...]}.
 func (cn *Conn) SubResource(ctx context.Context, id int64, name string) (json.RawMessage, error) {
 	if !subResources[name] {
 		return nil, errors.New("mautic: unknown contact sub-resource")
 	}
-	resp, err := cn.do(ctx, call{method: http.MethodGet, route: "/api/contacts/{id}/" + name, path: idPath(id) + "/" + name})
+	if pagedSubResources[name] {
+		return cn.pagedSubResource(ctx, id, name)
+	}
+	return cn.subResourcePage(ctx, id, name, nil)
+}
+
+func (cn *Conn) subResourcePage(ctx context.Context, id int64, name string, q url.Values) (json.RawMessage, error) {
+	resp, err := cn.do(ctx, call{method: http.MethodGet, route: "/api/contacts/{id}/" + name, path: idPath(id) + "/" + name, query: q})
 	if err != nil {
 		return nil, err
 	}
@@ -27,6 +39,50 @@ func (cn *Conn) SubResource(ctx context.Context, id int64, name string) (json.Ra
 		return nil, &MalformedError{Reason: name + " answer is not valid JSON"}
 	}
 	return json.RawMessage(resp.body), nil
+}
+
+func (cn *Conn) pagedSubResource(ctx context.Context, id int64, name string) (json.RawMessage, error) {
+	var members []json.RawMessage
+	var total int64
+	for start := 0; ; {
+		q := url.Values{"start": {strconv.Itoa(start)}, "limit": {strconv.Itoa(pageLimit)}}
+		page, err := cn.subResourcePage(ctx, id, name, q)
+		if err != nil {
+			return nil, err
+		}
+		var body map[string]json.RawMessage
+		if err := json.Unmarshal(page, &body); err != nil {
+			return nil, &MalformedError{Reason: name + " answer is not an object"}
+		}
+		n := 0
+		if err := eachMember(body[name], func(m json.RawMessage) error {
+			n++
+			members = append(members, append(json.RawMessage(nil), m...))
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		start += n
+		t, known := flexInt(body["total"])
+		if known {
+			total = t
+		}
+		if n == 0 || n < pageLimit || (known && int64(start) >= t) {
+			break
+		}
+	}
+	if total < int64(len(members)) {
+		total = int64(len(members))
+	}
+	list, err := json.Marshal(members)
+	if err != nil {
+		return nil, err
+	}
+	out, err := json.Marshal(map[string]json.RawMessage{"total": json.RawMessage(strconv.FormatInt(total, 10)), name: list})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Field is a contact field definition.

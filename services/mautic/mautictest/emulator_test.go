@@ -268,7 +268,7 @@ func FuzzLike(f *testing.F) {
 		if len(s) > 64 || len(p) > 64 {
 			return
 		}
-		if like(s, s) != (strings.ToLower(s) == strings.ToLower(s)) && !strings.ContainsAny(s, "%_") {
+		if !strings.ContainsAny(s, "%_") && !like(s, s) {
 			t.Fatal("a string without wildcards must match itself")
 		}
 		_ = like(s, p)
