@@ -135,7 +135,7 @@ func emulate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	instances := fs.Int("instances", 1, "number of emulated Mautic instances (at /i/1 … /i/N)")
 	contacts := fs.Int("contacts", 0, "sample contacts to seed per instance")
 	latency := fs.Duration("latency", 0, "added latency per request (e.g. 50ms)")
-	faultRate := fs.Float64("fault-rate", 0, "share of API requests answered with a 5xx (0..1)")
+	faultRate := fs.Float64("fault-rate", 0, "share of API requests that fail (0..1): 80% answer 500, 20% answer 429 with Retry-After: 1")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
