@@ -104,53 +104,31 @@ func (cn *Conn) FindByEmail(ctx context.Context, email string) ([]Contact, error
 	}
 	var out []Contact
 	seen := map[int64]bool{}
-	for start := 0; ; {
-		q := url.Values{
-			"where[0][col]":  {"email"},
-			"where[0][expr]": {"eq"},
-			"where[0][val]":  {want},
-			"start":          {strconv.Itoa(start)},
-			"limit":          {strconv.Itoa(pageLimit)},
-			"orderBy":        {"id"},
-			"orderByDir":     {"ASC"},
-		}
-		resp, err := cn.do(ctx, call{method: http.MethodGet, route: "/api/contacts", path: "/api/contacts", query: q})
-		if err != nil {
-			return nil, err
-		}
-		var body struct {
-			Total    json.RawMessage `json:"total"`
-			Contacts json.RawMessage `json:"contacts"`
-		}
-		if err := json.Unmarshal(resp.body, &body); err != nil || body.Contacts == nil {
-			return nil, &MalformedError{Reason: "contact list without contacts"}
-		}
-		n, fresh := 0, 0
-		err = eachMember(body.Contacts, func(m json.RawMessage) error {
-			n++
-			c, err := decodeContact(m)
-			if err != nil {
-				return err
-			}
-			if seen[c.ID] {
-				return nil
-			}
-			seen[c.ID] = true
-			fresh++
-			if strings.EqualFold(strings.TrimSpace(c.Email), want) {
-				out = append(out, c)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		start += n
-		total, known := flexInt(body.Total)
-		if n < pageLimit || fresh == 0 || (known && int64(start) >= total) {
-			return out, nil
-		}
+	q := url.Values{
+		"where[0][col]":  {"email"},
+		"where[0][expr]": {"eq"},
+		"where[0][val]":  {want},
+		"orderBy":        {"id"},
+		"orderByDir":     {"ASC"},
 	}
+	_, err := cn.eachListPage(ctx, "/api/contacts", "/api/contacts", q, "contacts", func(m json.RawMessage) (bool, error) {
+		c, err := decodeContact(m)
+		if err != nil {
+			return false, err
+		}
+		if seen[c.ID] {
+			return false, nil
+		}
+		seen[c.ID] = true
+		if strings.EqualFold(strings.TrimSpace(c.Email), want) {
+			out = append(out, c)
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // GetContact fetches one contact; ErrNotFound when it does not exist.

@@ -43,46 +43,24 @@ func (cn *Conn) subResourcePage(ctx context.Context, id int64, name string, q ur
 
 func (cn *Conn) pagedSubResource(ctx context.Context, id int64, name string) (json.RawMessage, error) {
 	var members []json.RawMessage
-	var total int64
-	for start := 0; ; {
-		q := url.Values{"start": {strconv.Itoa(start)}, "limit": {strconv.Itoa(pageLimit)}}
-		page, err := cn.subResourcePage(ctx, id, name, q)
-		if err != nil {
-			return nil, err
-		}
-		var body map[string]json.RawMessage
-		if err := json.Unmarshal(page, &body); err != nil {
-			return nil, &MalformedError{Reason: name + " answer is not an object"}
-		}
-		n := 0
-		if err := eachMember(body[name], func(m json.RawMessage) error {
-			n++
-			members = append(members, append(json.RawMessage(nil), m...))
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		start += n
-		t, known := flexInt(body["total"])
-		if known {
-			total = t
-		}
-		if n == 0 || n < pageLimit || (known && int64(start) >= t) {
-			break
-		}
+	total, err := cn.eachListPage(ctx, "/api/contacts/{id}/"+name, idPath(id)+"/"+name, nil, name, func(m json.RawMessage) (bool, error) {
+		members = append(members, append(json.RawMessage(nil), m...))
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if total < int64(len(members)) {
 		total = int64(len(members))
+	}
+	if members == nil {
+		members = []json.RawMessage{}
 	}
 	list, err := json.Marshal(members)
 	if err != nil {
 		return nil, err
 	}
-	out, err := json.Marshal(map[string]json.RawMessage{"total": json.RawMessage(strconv.FormatInt(total, 10)), name: list})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return json.Marshal(map[string]json.RawMessage{"total": json.RawMessage(strconv.FormatInt(total, 10)), name: list})
 }
 
 // Field is a contact field definition.
@@ -95,46 +73,25 @@ type Field struct {
 func (cn *Conn) ContactFields(ctx context.Context) ([]Field, error) {
 	var out []Field
 	seen := map[string]bool{}
-	for start := 0; ; {
-		q := url.Values{"start": {strconv.Itoa(start)}, "limit": {strconv.Itoa(pageLimit)}}
-		resp, err := cn.do(ctx, call{method: http.MethodGet, route: "/api/fields/contact", path: "/api/fields/contact", query: q})
-		if err != nil {
-			return nil, err
+	_, err := cn.eachListPage(ctx, "/api/fields/contact", "/api/fields/contact", nil, "fields", func(m json.RawMessage) (bool, error) {
+		var f struct {
+			Alias, Label, Type, Group json.RawMessage
 		}
-		var body struct {
-			Total  json.RawMessage `json:"total"`
-			Fields json.RawMessage `json:"fields"`
+		if json.Unmarshal(m, &f) != nil {
+			return false, &MalformedError{Reason: "field is not an object"}
 		}
-		if err := json.Unmarshal(resp.body, &body); err != nil || body.Fields == nil {
-			return nil, &MalformedError{Reason: "field list without fields"}
+		fl := Field{Alias: flexString(f.Alias), Label: flexString(f.Label), Type: flexString(f.Type), Group: flexString(f.Group)}
+		if fl.Alias == "" || seen[fl.Alias] {
+			return false, nil
 		}
-		n, fresh := 0, 0
-		err = eachMember(body.Fields, func(m json.RawMessage) error {
-			n++
-			var f struct {
-				Alias, Label, Type, Group json.RawMessage
-			}
-			if json.Unmarshal(m, &f) != nil {
-				return &MalformedError{Reason: "field is not an object"}
-			}
-			fl := Field{Alias: flexString(f.Alias), Label: flexString(f.Label), Type: flexString(f.Type), Group: flexString(f.Group)}
-			if fl.Alias == "" || seen[fl.Alias] {
-				return nil
-			}
-			seen[fl.Alias] = true
-			fresh++
-			out = append(out, fl)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		start += n
-		total, known := flexInt(body.Total)
-		if n < pageLimit || fresh == 0 || (known && int64(start) >= total) {
-			return out, nil
-		}
+		seen[fl.Alias] = true
+		out = append(out, fl)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // Ping makes a cheap authenticated call (one minimal contact) and returns
