@@ -29,12 +29,18 @@ func (x *job) lookup(ctx context.Context) error {
 	n := len(ids)
 	x.span.SetAttributes(matchCountAttr(n))
 	confirmed := x.t.GetConfirmedContactIds()
-	ambiguous := n > 1 && needsConfirmation(r.GetType()) && !(len(confirmed) > 0 && subset(confirmed, ids))
+	// A lookup that runs again after a confirmation (RetryRequest keeps the
+	// confirmed ids) acts on them only while they all still match exactly;
+	// otherwise a human decides again, even about a single match: acting on
+	// the stale confirmed ids would touch contacts that no longer match, and
+	// acting on the one match would touch a contact the human left out.
+	stale := len(confirmed) > 0 && !subset(confirmed, ids)
+	ambiguous := needsConfirmation(r.GetType()) && ((n > 1 && len(confirmed) == 0) || (n > 0 && stale))
 	record := func(tx *bolt.Tx, t *storagev1.TaskRecord) error {
 		x.note(t, stepLookup, ids, map[string]string{"match_count": itoa(n)})
 		t.Task.MatchCount = int32(n)
 		t.Task.Candidates = nil
-		if n > 1 || (r.GetDryRun() && n > 0) {
+		if n > 1 || (n > 0 && (r.GetDryRun() || ambiguous)) {
 			t.Task.Candidates = candidates(contacts)
 		}
 		if n == 0 {
@@ -63,8 +69,12 @@ func (x *job) lookup(ctx context.Context) error {
 			return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_SUCCEEDED, dsarv1.Verification_VERIFICATION_UNSPECIFIED, nil)
 		}
 		t.ConfirmedContactIds = nil
-		st := taskStatus(codes.FailedPrecondition, dsarv1.ErrorReason_ERROR_REASON_SUBJECT_AMBIGUOUS,
-			itoa(n)+" contacts match the subject exactly; nothing was changed. Confirm the contacts to act on.",
+		msg := itoa(n) + " contacts match the subject exactly; nothing was changed. Confirm the contacts to act on."
+		if stale {
+			msg = "the confirmed contacts no longer all match the subject exactly (" + itoa(n) +
+				" match now); nothing was changed. Confirm the contacts to act on again."
+		}
+		st := taskStatus(codes.FailedPrecondition, dsarv1.ErrorReason_ERROR_REASON_SUBJECT_AMBIGUOUS, msg,
 			map[string]string{"match_count": itoa(n)})
 		return x.e.complete(ctx, tx, req, t, dsarv1.TaskState_TASK_STATE_NEEDS_CONFIRMATION, dsarv1.Verification_VERIFICATION_UNSPECIFIED, st)
 	})
