@@ -96,13 +96,13 @@ func (s *Server) NewMux(ctx context.Context, conn grpc.ClientConnInterface) (*ru
 }
 
 // Handler is the complete REST handler over conn: otelhttp (not for
-// /healthz), the body cap, then the mux.
+// /healthz), the body cap, the PATCH query-mask merge, then the mux.
 func (s *Server) Handler(ctx context.Context, conn grpc.ClientConnInterface) (http.Handler, error) {
 	mux, err := s.NewMux(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
-	h := limitBodies(mux, mux, s.cfg.MaxBodyBytes)
+	h := limitBodies(queryUpdateMask(mux, mux), mux, s.cfg.MaxBodyBytes)
 	return telemetry.HTTPHandler(h, s.cfg.TracerProvider, func(r *http.Request) bool {
 		return r.URL.Path == "/healthz"
 	}), nil
