@@ -20,9 +20,14 @@ func (r taskRef) key() string { return r.requestID + "\x00" + r.tenantID }
 // gets one turn per round like a customer with one, and no instance gets
 // more than its limit. Delayed tasks (retries) wait in a heap until due.
 type scheduler struct {
-	mu       sync.Mutex
-	wake     chan struct{} // closed and replaced on every change
-	known    map[string]bool
+	mu    sync.Mutex
+	wake  chan struct{} // closed and replaced on every change
+	known map[string]bool
+	// picked holds the tasks a worker runs now; again, those of them that
+	// were added meanwhile (a Confirm or Retry racing the end of the
+	// attempt that parked the task), to be queued again by done.
+	picked   map[string]bool
+	again    map[string]bool
 	custRing []string
 	custIdx  int
 	cust     map[string]*custQueue
@@ -41,6 +46,8 @@ func newScheduler() *scheduler {
 	return &scheduler{
 		wake:    make(chan struct{}),
 		known:   make(map[string]bool),
+		picked:  make(map[string]bool),
+		again:   make(map[string]bool),
 		cust:    make(map[string]*custQueue),
 		running: make(map[string]int),
 		limits:  make(map[string]int),
@@ -53,11 +60,16 @@ func (s *scheduler) broadcast() {
 }
 
 // add queues r to run after delay (at once if delay <= 0), unless it is
-// already queued, waiting or running.
+// already queued or waiting. Added while a worker runs it, r is queued
+// again (at once) when that run is done: the run may have looked at the
+// task before the change that made it runnable again.
 func (s *scheduler) add(r taskRef, delay time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.known[r.key()] {
+		if s.picked[r.key()] {
+			s.again[r.key()] = true
+		}
 		return
 	}
 	s.known[r.key()] = true
@@ -111,6 +123,7 @@ func (s *scheduler) next(ctx context.Context) (taskRef, error) {
 		}
 		if r, ok := s.pick(); ok {
 			s.running[r.tenantID]++
+			s.picked[r.key()] = true
 			s.mu.Unlock()
 			return r, nil
 		}
@@ -180,7 +193,15 @@ func (s *scheduler) done(r taskRef) {
 	if s.running[r.tenantID] <= 0 {
 		delete(s.running, r.tenantID)
 	}
-	delete(s.known, r.key())
+	delete(s.picked, r.key())
+	if s.again[r.key()] {
+		// Added while it ran: it may have become runnable after the
+		// attempt's last look, so it runs again (the attempt re-checks).
+		delete(s.again, r.key())
+		s.push(r)
+	} else {
+		delete(s.known, r.key())
+	}
 	s.broadcast()
 }
 

@@ -120,3 +120,51 @@ func TestFairnessEndToEnd(t *testing.T) {
 	}
 	h.waitDone(bigReq)
 }
+
+// TestSchedulerAddWhileRunning: a task added while a worker still runs it
+// (Confirm or Retry right after the attempt that parked it committed, but
+// before the worker called done) runs again; an add while it is only
+// queued does not duplicate it.
+func TestSchedulerAddWhileRunning(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		addMid  bool
+		wantRun bool
+	}{
+		{"added while running", true, true},
+		{"not added", false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newScheduler()
+			r := taskRef{requestID: "r1", tenantID: "t1", customerID: "c"}
+			s.add(r, 0)
+			s.add(r, 0) // queued already: no duplicate
+			ctx := context.Background()
+			got, err := s.next(ctx)
+			if err != nil || got != r {
+				t.Fatalf("next = %v, %v", got, err)
+			}
+			if tt.addMid {
+				s.add(r, 0)
+			}
+			s.done(got)
+			short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+			defer cancel()
+			again, err := s.next(short)
+			if ran := err == nil; ran != tt.wantRun {
+				t.Fatalf("ran again = %v (%v, %v), want %v", ran, again, err, tt.wantRun)
+			}
+			if err == nil {
+				s.done(again)
+				short2, cancel2 := context.WithTimeout(ctx, 20*time.Millisecond)
+				defer cancel2()
+				if extra, err := s.next(short2); err == nil {
+					t.Fatalf("ran a third time: %v", extra)
+				}
+				if len(s.known) != 0 || len(s.picked) != 0 || len(s.again) != 0 {
+					t.Fatalf("leftover state: known %v picked %v again %v", s.known, s.picked, s.again)
+				}
+			}
+		})
+	}
+}
