@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -158,5 +159,63 @@ func (r *running) download(t *testing.T, id string) []byte {
 			t.Fatalf("download: %d %s", resp.StatusCode, b)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestAccessUnderFaultsThroughREST is the contract's fault invariant for
+// access requests: at a 30 % fault rate (5xx and 429 with Retry-After) on
+// every instance, an access request still ends SUCCEEDED with every event.
+func TestAccessUnderFaultsThroughREST(t *testing.T) {
+	const tenants = 6
+	fleet := mautictest.NewFleet(tenants)
+	srv := httptest.NewServer(fleet)
+	defer srv.Close()
+	r := startProduction(t)
+	defer r.stop(t)
+	want := 0
+	for i := 1; i <= tenants; i++ {
+		body := fmt.Sprintf(`{"tenantId":"f%d","customerId":"faulty","baseUrl":%q,"basicAuth":{"username":"api","password":%q}}`,
+			i, mautictest.InstanceURL(srv.URL, i), mautictest.BasicPassword(i))
+		if code, b := r.call(t, http.MethodPost, "/v1/tenants", body, nil); code != 200 {
+			t.Fatalf("create tenant: %d %s", code, b)
+		}
+		in := fleet.Instance(i)
+		id := in.AddContact(map[string]any{"email": "eve@example.net", "firstname": "Eve"})
+		in.AddNote(id, mautictest.Note{Text: "note"})
+		in.SeedEvents(id, 400)
+		want += in.EventCount(id)
+		in.SetFaults(mautictest.Faults{FaultRate: 0.2, RateLimitRate: 0.1, RetryAfter: 200 * time.Millisecond, Seed: int64(i)})
+	}
+	var created erasureRequest
+	body := `{"type":"REQUEST_TYPE_ACCESS","subject":{"email":"eve@example.net"},"target":{"customerId":"faulty"}}`
+	if code, b := r.call(t, http.MethodPost, "/v1/requests", body, &created); code != 200 {
+		t.Fatalf("create: %d %s", code, b)
+	}
+	req := r.awaitErasure(t, created.RequestID)
+	if req.State != "REQUEST_STATE_SUCCEEDED" {
+		t.Fatalf("state %s under faults: %+v", req.State, req)
+	}
+	for i := 1; i <= tenants; i++ {
+		fleet.Instance(i).SetFaults(mautictest.Faults{})
+	}
+	zipBytes := r.download(t, created.RequestID)
+	zr, err := zip.NewReader(bytes.NewReader(zipBytes), int64(len(zipBytes)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/activity.csv") {
+			rc, _ := f.Open()
+			recs, err := csv.NewReader(rc).ReadAll()
+			_ = rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows += len(recs) - 1
+		}
+	}
+	if rows != want {
+		t.Fatalf("%d events in the package, want %d", rows, want)
 	}
 }

@@ -135,9 +135,10 @@ type tenantState struct {
 
 // Conn is a handle on one Mautic instance. It is cheap; make one per use.
 type Conn struct {
-	c     *Client
-	inst  Instance
-	state *tenantState
+	c           *Client
+	inst        Instance
+	state       *tenantState
+	readRetries int
 }
 
 // Conn returns a handle for inst. Per-tenant state is keyed by TenantID; a

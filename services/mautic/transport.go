@@ -35,9 +35,21 @@ type response struct {
 	body   []byte
 }
 
-// do sends cl with the instance's credentials. With OAuth2, a 401 drops
+// do sends cl, repeating a transient GET failure when the Conn has read
+// retries. With OAuth2, a 401 drops
 // the cached token and the call is repeated once with a fresh token.
 func (cn *Conn) do(ctx context.Context, cl call) (*response, error) {
+	for try := 0; ; try++ {
+		resp, err := cn.doOnce(ctx, cl)
+		if err == nil || !cn.retryRead(ctx, cl, err, try) {
+			return resp, err
+		}
+	}
+}
+
+// doOnce is one logical call: one exchange, plus one repeat with a fresh
+// OAuth2 token after a 401.
+func (cn *Conn) doOnce(ctx context.Context, cl call) (*response, error) {
 	for attempt := 0; ; attempt++ {
 		authz, token, err := cn.authorization(ctx)
 		if err != nil {
