@@ -120,7 +120,7 @@ func (cn *Conn) FindByEmail(ctx context.Context, email string) ([]Contact, error
 			return false, nil
 		}
 		seen[c.ID] = true
-		if strings.EqualFold(strings.TrimSpace(c.Email), want) {
+		if SameEmail(c.Email, want) {
 			out = append(out, c)
 		}
 		return true, nil
@@ -212,6 +212,31 @@ func validChannel(s string) bool {
 	}
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// SameEmail reports whether two emails are the same address for erasure:
+// equal after trimming, with ASCII letters compared case-insensitively and
+// everything else byte for byte. Unicode case folding is deliberately not
+// used: it would equate the Kelvin sign with "k" and the long s with "s",
+// so "\u212aelly@x.io" would match "kelly@x.io".
+func SameEmail(a, b string) bool {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
 			return false
 		}
 	}
