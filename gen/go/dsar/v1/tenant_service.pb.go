@@ -963,7 +963,9 @@ type UpdateTenantRequest struct {
 	PropagateTraceContext *bool `protobuf:"varint,10,opt,name=propagate_trace_context,json=propagateTraceContext,proto3,oneof" json:"propagate_trace_context,omitempty"`
 	// The new Art. 15 notice (replaces the whole notice).
 	PrivacyNotice *PrivacyNotice `protobuf:"bytes,11,opt,name=privacy_notice,json=privacyNotice,proto3" json:"privacy_notice,omitempty"`
-	// Which fields to change (JSON names or proto names). Optional.
+	// Which fields to change. Optional. In a JSON body, a comma-separated
+	// string of JSON names ("displayName,labels"); in the ?updateMask= query
+	// parameter, JSON or proto names.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,12,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
