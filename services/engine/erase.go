@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,28 +25,45 @@ func (x *job) erasureFacts() map[string]string {
 }
 
 // erase deletes ids one by one, journaling each, then verifies. When the
-// attempt resumes an erasure a previous attempt started, each contact not
-// yet journaled is re-checked with a GET first: a 404 means a delete
-// already went through, and it is not repeated.
+// attempt resumes an erasure a previous attempt started (after a crash or a
+// transient failure), each contact not yet journaled is re-checked with a
+// GET first: a 404 means a delete already went through, and it is not
+// repeated; a contact whose email no longer equals the subject's (changed
+// in Mautic meanwhile) is no longer an exact match and is left alone,
+// journaled as "moved" and left out of the verification.
 func (x *job) erase(ctx context.Context, ids []int64, resumed bool) error {
 	if err := x.startAct(ctx, ids, x.erasureFacts()); err != nil {
 		return err
 	}
+	var kept []int64
 	for i, id := range ids {
+		if x.j.did(stepMoved, id) {
+			kept = append(kept, id)
+			continue
+		}
 		if x.j.did(stepDelete, id) {
 			continue
 		}
-		absent := false
+		absent, moved := false, false
 		if resumed {
-			_, err := x.conn.GetContact(ctx, id)
+			c, err := x.conn.GetContact(ctx, id)
 			switch {
 			case errors.Is(err, mautic.ErrNotFound):
 				absent = true
 			case err != nil:
 				return err
+			case !mautic.SameEmail(c.Email, x.email):
+				moved = true
 			}
 		}
-		if !absent {
+		if moved {
+			kept = append(kept, id)
+			x.deferred = append(x.deferred, func(tx *bolt.Tx, t *storagev1.TaskRecord) error {
+				x.note(t, stepMoved, []int64{id}, map[string]string{"reason": "email no longer matches the subject"})
+				return nil
+			})
+		}
+		if !absent && !moved {
 			err := x.conn.DeleteContact(ctx, id)
 			switch {
 			case errors.Is(err, mautic.ErrNotFound):
@@ -54,11 +72,13 @@ func (x *job) erase(ctx context.Context, ids []int64, resumed bool) error {
 				return err
 			}
 		}
-		x.deferred = append(x.deferred, func(tx *bolt.Tx, t *storagev1.TaskRecord) error {
-			facts := map[string]string{"already_absent": strconv.FormatBool(absent)}
-			x.note(t, stepDelete, []int64{id}, facts)
-			return x.event(ctx, tx, dsarv1.AuditEventType_AUDIT_EVENT_TYPE_CONTACT_DELETED, []int64{id}, facts)
-		})
+		if !moved {
+			x.deferred = append(x.deferred, func(tx *bolt.Tx, t *storagev1.TaskRecord) error {
+				facts := map[string]string{"already_absent": strconv.FormatBool(absent)}
+				x.note(t, stepDelete, []int64{id}, facts)
+				return x.event(ctx, tx, dsarv1.AuditEventType_AUDIT_EVENT_TYPE_CONTACT_DELETED, []int64{id}, facts)
+			})
+		}
 		// The last delete's journal entry rides on the verification's
 		// write (one fsync less per task); a crash in between is safe: the
 		// resumed attempt finds the contact gone with a GET and does not
@@ -69,7 +89,7 @@ func (x *job) erase(ctx context.Context, ids []int64, resumed bool) error {
 			}
 		}
 	}
-	return x.verifyAbsent(ctx, ids)
+	return x.verifyAbsent(ctx, slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return slices.Contains(kept, id) }))
 }
 
 // verifyAbsent checks that every id answers 404 and that an exact lookup

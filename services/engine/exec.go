@@ -22,6 +22,7 @@ const (
 	stepLookup       = "lookup"
 	stepAct          = "act" // a destructive step started (written before it)
 	stepDelete       = "delete"
+	stepMoved        = "moved" // a resumed erasure found the contact no longer matching and left it alone
 	stepPseudonymize = "pseudonymize"
 	stepRestrict     = "restrict"
 	stepRectify      = "rectify"

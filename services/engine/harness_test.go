@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,6 +84,9 @@ type harness struct {
 	done   chan struct{}
 	dir    string
 	key    []byte
+	// hook, when set, sees every HTTP request to the fleet first and may
+	// answer it itself (returning true).
+	hook atomic.Pointer[func(http.ResponseWriter, *http.Request) bool]
 }
 
 // tenantSpec places fleet instance i (1-based) under a tenant id and
@@ -114,7 +119,12 @@ func newHarness(t testing.TB, instances int, ts []tenantSpec, o Options) *harnes
 	key := make([]byte, tenants.MasterKeySize)
 	_, _ = rand.Read(key)
 	h := &harness{t: t, fleet: mautictest.NewFleet(instances), audit: &memAuditor{}, dir: t.TempDir(), key: key}
-	h.srv = httptest.NewServer(h.fleet)
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := h.hook.Load(); f != nil && (*f)(w, r) {
+			return
+		}
+		h.fleet.ServeHTTP(w, r)
+	}))
 	t.Cleanup(h.srv.Close)
 	h.openStore()
 	for _, s := range ts {

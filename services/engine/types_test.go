@@ -137,7 +137,10 @@ func TestAccess(t *testing.T) {
 	h.inst(1).AddContact(map[string]any{"email": "acc@example.org"})
 	in := erasure("acc@example.org", "t1", "t2")
 	in.Type = dsarv1.RequestType_REQUEST_TYPE_ACCESS
-	r := h.waitDone(h.create(acme, in).GetRequestId())
+	// The package is built after the request turns terminal: wait for both.
+	r := h.wait(h.create(acme, in).GetRequestId(), func(r *dsarv1.Request) bool {
+		return RequestTerminal(r.GetState()) && r.GetPackage().GetAvailable()
+	})
 	if r.GetState() != dsarv1.RequestState_REQUEST_STATE_SUCCEEDED || !r.GetPackage().GetAvailable() {
 		t.Fatalf("%v package %v", r.GetState(), r.GetPackage())
 	}
