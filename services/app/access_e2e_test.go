@@ -46,12 +46,12 @@ func TestAccessPackageThroughREST(t *testing.T) {
 	in.AddContact(map[string]any{"email": "dora@example.com.au", "firstname": "Other"})
 	wantEvents := in.EventCount(id)
 
-	var created erasureRequest
+	var created request
 	body := `{"type":"REQUEST_TYPE_ACCESS","subject":{"email":"Dora@Example.com"},"target":{"customerId":"shop"}}`
 	if code, b := r.call(t, http.MethodPost, "/v1/requests", body, &created); code != 200 {
 		t.Fatalf("create: %d %s", code, b)
 	}
-	req := r.awaitErasure(t, created.RequestID)
+	req := r.await(t, created.RequestID)
 	if req.State != "REQUEST_STATE_SUCCEEDED" || taskOf(t, req, "shop-b").State != "TASK_STATE_NOT_FOUND" {
 		t.Fatalf("request %+v", req)
 	}
@@ -186,12 +186,12 @@ func TestAccessUnderFaultsThroughREST(t *testing.T) {
 		want += in.EventCount(id)
 		in.SetFaults(mautictest.Faults{FaultRate: 0.2, RateLimitRate: 0.1, RetryAfter: 200 * time.Millisecond, Seed: int64(i)})
 	}
-	var created erasureRequest
+	var created request
 	body := `{"type":"REQUEST_TYPE_ACCESS","subject":{"email":"eve@example.net"},"target":{"customerId":"faulty"}}`
 	if code, b := r.call(t, http.MethodPost, "/v1/requests", body, &created); code != 200 {
 		t.Fatalf("create: %d %s", code, b)
 	}
-	req := r.awaitErasure(t, created.RequestID)
+	req := r.await(t, created.RequestID)
 	if req.State != "REQUEST_STATE_SUCCEEDED" {
 		t.Fatalf("state %s under faults: %+v", req.State, req)
 	}

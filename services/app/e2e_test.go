@@ -99,16 +99,26 @@ func (r *running) call(t *testing.T, method, path, body string, out any) (int, [
 	return resp.StatusCode, b
 }
 
+// request is the part of a Request the end-to-end tests read.
 type request struct {
 	RequestID string `json:"requestId"`
 	State     string `json:"state"`
 	Package   struct {
 		Available bool `json:"available"`
 	} `json:"package"`
-	Tasks []struct {
-		TenantID string `json:"tenantId"`
-		State    string `json:"state"`
-	} `json:"tasks"`
+	Tasks []task `json:"tasks"`
+}
+
+// task is the part of a Task the end-to-end tests read.
+type task struct {
+	TenantID     string   `json:"tenantId"`
+	State        string   `json:"state"`
+	MatchCount   int      `json:"matchCount"`
+	ContactIDs   []string `json:"contactIds"`
+	Verification string   `json:"verification"`
+	Candidates   []struct {
+		ContactID string `json:"contactId"`
+	} `json:"candidates"`
 }
 
 // await polls a request until it is terminal.

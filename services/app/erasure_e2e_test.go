@@ -15,24 +15,6 @@ import (
 	"github.com/mautic-dsar/mautic-dsar/services/mautic/mautictest"
 )
 
-// erasureTask is the part of a task the erasure acceptance test reads.
-type erasureTask struct {
-	TenantID     string   `json:"tenantId"`
-	State        string   `json:"state"`
-	MatchCount   int      `json:"matchCount"`
-	ContactIDs   []string `json:"contactIds"`
-	Verification string   `json:"verification"`
-	Candidates   []struct {
-		ContactID string `json:"contactId"`
-	} `json:"candidates"`
-}
-
-type erasureRequest struct {
-	RequestID string        `json:"requestId"`
-	State     string        `json:"state"`
-	Tasks     []erasureTask `json:"tasks"`
-}
-
 // startProduction runs the service as in production (explicit keys, no
 // demo), allowing http:// tenants so it can reach the emulator.
 func startProduction(t *testing.T) *running {
@@ -56,37 +38,17 @@ func startProduction(t *testing.T) *running {
 	return r
 }
 
-// awaitErasure polls a request until it is terminal or awaits confirmation.
-func (r *running) awaitErasure(t *testing.T, id string) erasureRequest {
+func (r *running) erase(t *testing.T, email, target string) request {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		var req erasureRequest
-		if code, b := r.call(t, http.MethodGet, "/v1/requests/"+id, "", &req); code != 200 {
-			t.Fatalf("get request: %d %s", code, b)
-		}
-		switch req.State {
-		case "REQUEST_STATE_SUCCEEDED", "REQUEST_STATE_PARTIALLY_SUCCEEDED", "REQUEST_STATE_FAILED",
-			"REQUEST_STATE_CANCELLED", "REQUEST_STATE_AWAITING_CONFIRMATION":
-			return req
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("request %s did not finish", id)
-	return erasureRequest{}
-}
-
-func (r *running) erase(t *testing.T, email, target string) erasureRequest {
-	t.Helper()
-	var req erasureRequest
+	var req request
 	body := fmt.Sprintf(`{"type":"REQUEST_TYPE_ERASURE","subject":{"email":%q},"target":%s}`, email, target)
 	if code, b := r.call(t, http.MethodPost, "/v1/requests", body, &req); code != 200 {
 		t.Fatalf("create: %d %s", code, b)
 	}
-	return r.awaitErasure(t, req.RequestID)
+	return r.await(t, req.RequestID)
 }
 
-func taskOf(t *testing.T, req erasureRequest, tenant string) erasureTask {
+func taskOf(t *testing.T, req request, tenant string) task {
 	t.Helper()
 	for _, tk := range req.Tasks {
 		if tk.TenantID == tenant {
@@ -94,7 +56,7 @@ func taskOf(t *testing.T, req erasureRequest, tenant string) erasureTask {
 		}
 	}
 	t.Fatalf("no task for %s in %+v", tenant, req)
-	return erasureTask{}
+	return task{}
 }
 
 // TestErasureThroughREST is the erasure acceptance test through the real
@@ -150,11 +112,11 @@ func TestErasureThroughREST(t *testing.T) {
 			t.Fatalf("ambiguous task %+v changed something", amb)
 		}
 		body := fmt.Sprintf(`{"contactIds":["%d"]}`, dupB)
-		var after erasureRequest
+		var after request
 		if code, b := r.call(t, http.MethodPost, "/v1/requests/"+req.RequestID+"/tasks/t3:confirm", body, &after); code != 200 {
 			t.Fatalf("confirm: %d %s", code, b)
 		}
-		final := r.awaitErasure(t, req.RequestID)
+		final := r.await(t, req.RequestID)
 		if final.State != "REQUEST_STATE_SUCCEEDED" {
 			t.Fatalf("after confirm: %s", final.State)
 		}
