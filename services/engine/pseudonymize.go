@@ -117,7 +117,7 @@ func (x *job) verifyPseudonymized(ctx context.Context, ids []int64, pe string) e
 		case errors.Is(err, mautic.ErrNotFound):
 		case err != nil:
 			return err
-		case !strings.EqualFold(fieldString(c.Fields["email"]), pe) && !strings.EqualFold(c.Email, pe):
+		case !mautic.SameEmail(fieldString(c.Fields["email"]), pe) && !mautic.SameEmail(c.Email, pe):
 			residual++
 		}
 	}
