@@ -55,17 +55,7 @@ func TestAccessPackageThroughREST(t *testing.T) {
 	if req.State != "REQUEST_STATE_SUCCEEDED" || taskOf(t, req, "shop-b").State != "TASK_STATE_NOT_FOUND" {
 		t.Fatalf("request %+v", req)
 	}
-	zipBytes := r.download(t, created.RequestID)
-	files := map[string][]byte{}
-	zr, err := zip.NewReader(bytes.NewReader(zipBytes), int64(len(zipBytes)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		files[f.Name], _ = io.ReadAll(rc)
-		_ = rc.Close()
-	}
+	files := r.packageFiles(t, created.RequestID)
 
 	var doc struct {
 		Contacts []struct {
@@ -136,10 +126,11 @@ func flatten(rows [][]string) []string {
 	return out
 }
 
-// download fetches the access package through the REST gateway.
-func (r *running) download(t *testing.T, id string) []byte {
+// packageFiles downloads the access package through the REST gateway,
+// waiting until it is available, and returns its files by name.
+func (r *running) packageFiles(t *testing.T, id string) map[string][]byte {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		req, _ := http.NewRequest(http.MethodGet, "http://"+r.addrs.HTTP+"/v1/requests/"+id+"/package", nil)
 		req.Header.Set("Authorization", "Bearer "+r.key)
@@ -153,13 +144,35 @@ func (r *running) download(t *testing.T, id string) []byte {
 			if ct := resp.Header.Get("Content-Type"); ct != "application/zip" {
 				t.Fatalf("content type %q", ct)
 			}
-			return b
+			return unzip(t, b)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("download: %d %s", resp.StatusCode, b)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// unzip returns a zip's files by name.
+func unzip(t *testing.T, b []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("package is not a zip: %v", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f.Name], err = io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return files
 }
 
 // TestAccessUnderFaultsThroughREST is the contract's fault invariant for
@@ -198,17 +211,10 @@ func TestAccessUnderFaultsThroughREST(t *testing.T) {
 	for i := 1; i <= tenants; i++ {
 		fleet.Instance(i).SetFaults(mautictest.Faults{})
 	}
-	zipBytes := r.download(t, created.RequestID)
-	zr, err := zip.NewReader(bytes.NewReader(zipBytes), int64(len(zipBytes)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	rows := 0
-	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, "/activity.csv") {
-			rc, _ := f.Open()
-			recs, err := csv.NewReader(rc).ReadAll()
-			_ = rc.Close()
+	for name, b := range r.packageFiles(t, created.RequestID) {
+		if strings.HasSuffix(name, "/activity.csv") {
+			recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
 			if err != nil {
 				t.Fatal(err)
 			}

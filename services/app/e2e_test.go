@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -182,13 +181,8 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	code, zipBytes := r.call(t, http.MethodGet, "/v1/requests/"+created.RequestID+"/package", "", nil)
-	if code != 200 {
-		t.Fatalf("download: %d %s", code, zipBytes)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(zipBytes), int64(len(zipBytes)))
-	if err != nil || len(zr.File) == 0 {
-		t.Fatalf("package is not a zip with files: %v", err)
+	if files := r.packageFiles(t, created.RequestID); len(files) == 0 {
+		t.Fatal("package is a zip without files")
 	}
 
 	var erasure request
