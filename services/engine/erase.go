@@ -62,17 +62,16 @@ func (x *job) erase(ctx context.Context, ids []int64, resumed bool) error {
 				x.note(t, stepMoved, []int64{id}, map[string]string{"reason": "email no longer matches the subject"})
 				return nil
 			})
-		}
-		if !absent && !moved {
-			err := x.conn.DeleteContact(ctx, id)
-			switch {
-			case errors.Is(err, mautic.ErrNotFound):
-				absent = true
-			case err != nil:
-				return err
+		} else {
+			if !absent {
+				err := x.conn.DeleteContact(ctx, id)
+				switch {
+				case errors.Is(err, mautic.ErrNotFound):
+					absent = true
+				case err != nil:
+					return err
+				}
 			}
-		}
-		if !moved {
 			x.deferred = append(x.deferred, func(tx *bolt.Tx, t *storagev1.TaskRecord) error {
 				facts := map[string]string{"already_absent": strconv.FormatBool(absent)}
 				x.note(t, stepDelete, []int64{id}, facts)
